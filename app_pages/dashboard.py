@@ -1,0 +1,75 @@
+"""Readiness over time for a campaign, for a unit and its sub-units, against the peak-start date."""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from readiness.charts import readiness_over_time, units_bar
+from ui import loaders, state, widgets
+
+st.title(state.t("page.dashboard"))
+
+campaigns = loaders.campaigns()
+if not campaigns:
+    st.info(state.t("cl.no_campaign"))
+    st.stop()
+today = state.today()
+c1, c2, c3 = st.columns([2, 3, 2])
+with c1:
+    campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="db_campaign", fmt=lambda c: c.name)
+with c3:
+    as_of = st.date_input(state.t("db.as_of"), value=today, min_value=campaign.starts_on,
+                          max_value=max(today, campaign.starts_on), key="db_as_of")
+hwm = state.high_water_mark()
+table = loaders.readiness_by_unit(campaign.id, as_of, hwm)
+if table.empty:
+    st.info(state.t("cl.no_units"))
+    st.stop()
+units = [u for u in loaders.all_units() if u.id in set(table["unit_id"])]
+with c2:
+    unit = widgets.select_by_id(state.t("db.unit"), units, key="db_unit", fmt=widgets.unit_label,
+                                default_id=loaders.home_unit_id(state.actor().user_id))
+
+series = loaders.series(campaign.id, unit.id, campaign.starts_on, as_of, hwm)
+now_value = series["readiness"].iloc[-1]
+week_ago = series["readiness"].iloc[-8] if len(series) > 7 else series["readiness"].iloc[0]
+m1, m2, m3 = st.columns(3)
+m1.metric(state.t("db.readiness_now"), f"{now_value:.1%}" if now_value == now_value else "—",
+          delta=f"{(now_value - week_ago) * 100:+.1f} pp" if now_value == now_value and week_ago == week_ago else None)
+m2.metric(state.t("db.peak_start"), campaign.peak_start.isoformat())
+m3.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - as_of).days))
+
+fig = readiness_over_time(
+    series, peak_start=campaign.peak_start, title=state.t("db.chart_title", unit=state.name(unit)),
+    y_label=state.t("db.y_label"), peak_label=state.t("db.peak_start"), today=as_of, today_label=state.t("db.today"),
+)
+fig.update_xaxes(range=[campaign.starts_on, campaign.peak_start + timedelta(days=7)])
+st.plotly_chart(fig, width="stretch", key="readiness_chart")
+
+st.subheader(state.t("db.children"))
+children = table[table["parent_id"] == unit.id]
+if children.empty:
+    st.caption(state.t("db.no_children"))
+else:
+    name_col = f"name_{state.lang()}"
+    st.plotly_chart(units_bar(children, name_col=name_col, title="", x_label=state.t("db.col_readiness")),
+                    width="stretch", key="children_chart")
+    st.dataframe(
+        children.assign(kind=children["kind"].map(lambda k: state.t(f"kind.{k}")),
+                        applicable=children["sub_total"] - children["sub_na"])[
+            [name_col, "kind", "sub_readiness", "sub_done", "applicable"]],
+        hide_index=True, width="stretch",
+        column_config={
+            name_col: state.t("db.col_unit"), "kind": state.t("db.col_kind"),
+            "sub_readiness": st.column_config.ProgressColumn(state.t("db.col_readiness"), min_value=0, max_value=1,
+                                                             format="percent"),
+            "sub_done": state.t("db.col_done"), "applicable": state.t("db.col_applicable"),
+        },
+    )
+    by_id = {u.id: u for u in units}
+    target = st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",
+                          format_func=lambda i: "—" if i is None else state.name(by_id[i]))
+    if target is not None:
+        st.session_state["db_unit"] = target
+        del st.session_state["db_drill"]
+        st.rerun()

@@ -1,0 +1,45 @@
+"""Sign-in page; in a demo database it lists the demo accounts."""
+
+import pandas as pd
+import streamlit as st
+
+from admin.demo import DEMO_PASSWORD
+from ui.loaders import demo_accounts_table
+from core.errors import DomainError
+from org.service import authenticate
+from store.db import transaction
+from ui import state
+
+st.title(f"⚡ {state.t('app.title')}")
+st.caption(state.t("app.tagline"))
+
+if not state.database_ready():
+    st.error(state.t("login.no_database"))
+    st.stop()
+
+left, right = st.columns([1, 1], gap="large")
+with left:
+    st.subheader(state.t("login.heading"))
+    with st.form("login"):
+        username = st.text_input(state.t("login.username"), key="login_username")
+        password = st.text_input(state.t("login.password"), type="password", key="login_password")
+        submitted = st.form_submit_button(state.t("login.submit"), type="primary")
+    if submitted:
+        if not username.strip() or not password:
+            st.error(state.t("login.empty_fields"))
+        else:
+            try:
+                with transaction(state.engine()) as session:
+                    who = authenticate(username, password, session=session)
+            except DomainError as err:
+                st.error(state.t(err.code, **err.params))
+            else:
+                state.sign_in(who)
+                st.rerun()
+
+accounts = demo_accounts_table(state.lang())
+if accounts:
+    with right:
+        st.subheader(state.t("login.demo_heading"))
+        st.info(state.t("login.demo_hint", password=DEMO_PASSWORD))
+        st.dataframe(pd.DataFrame(accounts), hide_index=True, width="stretch")

@@ -1,0 +1,71 @@
+"""My checklist: choose campaign and unit, tick items done / not applicable / reopen."""
+
+import streamlit as st
+
+from readiness.series import section_progress
+from ui import loaders, state, widgets
+
+st.title(state.t("page.checklist"))
+state.show_flash()
+
+campaigns = loaders.campaigns()
+if not campaigns:
+    st.info(state.t("cl.no_campaign"))
+    st.stop()
+
+left, mid, right = st.columns([2, 3, 2])
+with left:
+    campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="cl_campaign", fmt=lambda c: c.name)
+units = loaders.units_of(campaign.id)
+if not units:
+    st.info(state.t("cl.no_units"))
+    st.stop()
+with mid:
+    unit = widgets.select_by_id(state.t("cl.unit"), units, key="cl_unit", fmt=widgets.unit_label,
+                                default_id=loaders.home_unit_id(state.actor().user_id))
+with right:
+    show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key="cl_show",
+                                format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
+
+rows = loaders.checklist(campaign.id, unit.id, state.high_water_mark())
+today = state.today()
+progress = section_progress(rows)
+applicable = [r for r in rows if r.status != "na"]
+done_w = sum(r.weight for r in applicable if r.status == "done")
+app_w = sum(r.weight for r in applicable)
+
+m1, m2, m3, m4 = st.columns(4)
+m1.metric(state.t("cl.readiness"), f"{(done_w / app_w if app_w else 0):.0%}")
+m2.metric(state.t("cl.done_count"), f"{sum(r.status == 'done' for r in rows)} / {len(applicable)}")
+m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in rows))
+m4.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - today).days))
+
+with st.expander(state.t("cl.sections"), expanded=False):
+    st.dataframe(
+        progress.assign(section=progress[f"section_{state.lang()}"])[["section", "done", "applicable", "readiness"]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "section": state.t("cl.col_section"),
+            "done": state.t("cl.col_done"),
+            "applicable": state.t("cl.col_applicable"),
+            "readiness": st.column_config.ProgressColumn(state.t("cl.col_progress"), min_value=0, max_value=1,
+                                                         format="percent"),
+        },
+    )
+
+visible = {
+    "all": rows,
+    "open": [r for r in rows if r.status == "open"],
+    "overdue": [r for r in rows if r.overdue(today)],
+}[show]
+if not visible:
+    st.info(state.t("cl.nothing_to_show"))
+for section in progress.itertuples():
+    items = [r for r in visible if r.section_key == section.section_key]
+    if not items:
+        continue
+    title = getattr(section, f"section_{state.lang()}")
+    with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=show != "all"):
+        for row in items:
+            widgets.item_row(campaign.id, unit.id, row)

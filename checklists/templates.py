@@ -1,0 +1,119 @@
+"""Load and validate seeds/directives.yaml and seeds/templates/*.yaml.
+
+A file with a mistake is refused with a ContentError naming the file, the place
+(section and item key) and the problem, so an editor can fix it at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from checklists.models import Directive, Template
+from core.errors import ContentError
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(str(path), "-", "file not found / 文件不存在") from None
+    except yaml.YAMLError as exc:
+        raise ContentError(str(path), "-", f"not valid YAML / YAML 格式错误: {exc}") from None
+
+
+def _place(raw: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into 'section grid-stable › item sp-x › text_zh'."""
+    parts: list[str] = []
+    node = raw
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and step < len(node):
+            node = node[step]
+            if isinstance(node, dict) and "key" in node:
+                parts[-1:] = [f"{parts[-1].rstrip('s') if parts else 'entry'} {node['key']}"]
+            elif isinstance(node, dict) and "id" in node:
+                parts[-1:] = [f"{parts[-1].rstrip('s') if parts else 'entry'} {node['id']}"]
+            else:
+                parts.append(f"#{step + 1}")
+        elif isinstance(node, dict) and step in node:
+            node = node[step]
+            parts.append(str(step))
+        else:
+            parts.append(str(step))
+    return " › ".join(parts) or "-"
+
+
+def validate(model: type[M], raw: Any, file: Path) -> M:
+    """Validate raw YAML data against a model, or raise a ContentError for the first problem."""
+    if not isinstance(raw, dict):
+        raise ContentError(str(file), "-", "expected a mapping at the top level / 顶层应为映射")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = _place(raw, tuple(err["loc"]))
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "required field is missing / 缺少必填字段"
+        elif err["type"] == "extra_forbidden":
+            msg = "unknown field / 未知字段"
+        if ":" in msg and msg.split(":")[0].startswith(("item ", "section ", "objective ")):
+            # A model-level rule already names the place.
+            inner, msg = msg.split(":", 1)
+            where = f"{where} › {inner}" if where != "-" else inner
+            msg = msg.strip()
+        raise ContentError(str(file), where, msg) from None
+
+
+def load_directives(path: Path) -> dict[str, Directive]:
+    raw = read_yaml(path)
+    if not isinstance(raw, dict) or not isinstance(raw.get("directives"), list):
+        raise ContentError(str(path), "-", "expected a list under 'directives' / 缺少 directives 列表")
+    out: dict[str, Directive] = {}
+    for i, entry in enumerate(raw["directives"]):
+        d = validate(Directive, entry, path) if isinstance(entry, dict) else None
+        if d is None:
+            raise ContentError(str(path), f"directive #{i + 1}", "expected a mapping / 应为映射")
+        if d.id in out:
+            raise ContentError(str(path), f"directive {d.id}", "duplicate directive ID / 指令编号重复")
+        out[d.id] = d
+    return out
+
+
+def check_sources(file: Path, where: str, sources: list[str], directives: dict[str, Directive]) -> None:
+    for source in sources:
+        if source not in directives:
+            raise ContentError(str(file), where, f"unknown directive ID {source!r} / 未知的指令编号 {source}")
+
+
+def load_template(path: Path, directives: dict[str, Directive]) -> Template:
+    template = validate(Template, read_yaml(path), path)
+    if template.key != path.stem:
+        raise ContentError(str(path), "key", f"template key {template.key!r} must match the file name {path.stem!r}")
+    for section in template.sections:
+        for item in section.items:
+            check_sources(path, f"section {section.key} › item {item.key} › sources", item.sources, directives)
+    return template
+
+
+def load_templates(folder: Path, directives: dict[str, Directive]) -> dict[str, Template]:
+    """Every template in the folder; item keys must be unique across all templates."""
+    templates: dict[str, Template] = {}
+    owner: dict[str, str] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        template = load_template(path, directives)
+        for item in template.items():
+            if item.key in owner:
+                raise ContentError(
+                    str(path), f"item {item.key}", f"duplicate item key, also in template {owner[item.key]} / 条目键重复"
+                )
+            owner[item.key] = template.key
+        templates[template.key] = template
+    if not templates:
+        raise ContentError(str(folder), "-", "no template files found / 没有找到模板文件")
+    return templates

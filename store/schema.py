@@ -1,0 +1,266 @@
+"""The whole PeakReady data model in one file.
+
+Reading order: content (directives, templates, drill types) → organisation and
+people → campaigns → the checklist event log and the projections kept from it.
+The event log is the source of truth; `checklist_status` and `readiness_daily`
+are projections written in the same transaction as each event and can be rebuilt
+from the log at any time (checklists.service.rebuild_projections).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+STATUSES = ("open", "done", "na")
+ACTIONS = ("done", "na", "reopen", "note")
+CRITICALITY_WEIGHT = {"critical": 3, "major": 2, "normal": 1}
+UNIT_KINDS = ("province", "city", "county", "department", "station", "plant")
+ROLES = ("unit_lead", "drill_coordinator", "executive", "admin")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+UtcDateTime = DateTime(timezone=True)
+
+
+# ── Content, loaded from seeds/ ──────────────────────────────────────────────
+
+
+class AppMeta(Base):
+    """Small key/value facts about this database (e.g. that it holds demo data)."""
+
+    __tablename__ = "app_meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Directive(Base):
+    """A directive of the safety-meeting speeches, by its stable ID (S1.1a …)."""
+
+    __tablename__ = "directives"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tags: Mapped[str] = mapped_column(String(8))  # "C", "CD", "R"
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+
+
+class Template(Base):
+    """One frozen version of a checklist template; campaigns pin a row of this table."""
+
+    __tablename__ = "templates"
+    __table_args__ = (UniqueConstraint("key", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TemplateSection(Base):
+    __tablename__ = "template_sections"
+    __table_args__ = (UniqueConstraint("template_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    key: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer)
+    title_zh: Mapped[str] = mapped_column(Text)
+    title_en: Mapped[str] = mapped_column(Text)
+
+
+class TemplateItem(Base):
+    """A checkable item of a template version, citing the directives it carries out."""
+
+    __tablename__ = "template_items"
+    __table_args__ = (
+        UniqueConstraint("template_id", "key"),
+        CheckConstraint("criticality IN ('critical','major','normal')", name="criticality"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    section_id: Mapped[int] = mapped_column(ForeignKey("template_sections.id"))
+    key: Mapped[str] = mapped_column(String(96))
+    position: Mapped[int] = mapped_column(Integer)
+    text_zh: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    sources: Mapped[list[str]] = mapped_column(JSON)
+    criticality: Mapped[str] = mapped_column(String(16))
+    weight: Mapped[int] = mapped_column(Integer)
+    discipline: Mapped[str] = mapped_column(String(32))
+    due_days_before_peak: Mapped[int] = mapped_column(Integer)
+    evidence_zh: Mapped[str] = mapped_column(Text)
+    evidence_en: Mapped[str] = mapped_column(Text)
+
+
+class DrillType(Base):
+    """A kind of emergency exercise and how often each unit must hold it."""
+
+    __tablename__ = "drill_types"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    description_zh: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    sources: Mapped[list[str]] = mapped_column(JSON)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    modes: Mapped[list[str]] = mapped_column(JSON)
+    frequency_months: Mapped[int] = mapped_column(Integer)
+    typical_duration_hours: Mapped[float] = mapped_column()
+    disciplines: Mapped[list[str]] = mapped_column(JSON)
+    objectives: Mapped[list[dict]] = mapped_column(JSON)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+# ── Organisation and people ──────────────────────────────────────────────────
+
+
+class OrgUnit(Base):
+    """A unit in the hierarchy province → city → county/department/station/plant.
+
+    `path` is the materialised path of ids ("/1/4/17/"), so a sub-tree is one
+    `path LIKE '/1/4/%'` away; roll-ups and grants on a sub-tree use it.
+    """
+
+    __tablename__ = "org_units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    path: Mapped[str] = mapped_column(String(512), index=True)
+    depth: Mapped[int] = mapped_column(Integer)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(Text)
+    password_hash: Mapped[str] = mapped_column(Text)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class RoleGrant(Base):
+    """A role on a unit and (by default) its whole sub-tree; unit NULL = the whole organisation."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    include_subtree: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# ── Campaigns ────────────────────────────────────────────────────────────────
+
+
+class Campaign(Base):
+    """A readiness campaign ("2027 迎峰度夏") pinning one template version and a peak-start date."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    peak_start: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CampaignUnit(Base):
+    __tablename__ = "campaign_units"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    joined_on: Mapped[date] = mapped_column(Date)  # its total weight counts from this day
+
+
+# ── The checklist event log (append-only) and its projections ────────────────
+
+
+class ChecklistEvent(Base):
+    """One change to one item of one unit in one campaign. Never updated or deleted
+    (a database trigger refuses both, see the first migration)."""
+
+    __tablename__ = "checklist_events"
+    __table_args__ = (
+        CheckConstraint("action IN ('done','na','reopen','note')", name="action"),
+        Index("ix_checklist_events_item", "campaign_id", "unit_id", "item_id", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    status_before: Mapped[str] = mapped_column(String(8))
+    status_after: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")  # N/A reason or note
+    prev_version: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    day: Mapped[date] = mapped_column(Date)  # local calendar day of occurred_at
+
+
+class ChecklistStatus(Base):
+    """Current state of each item for each unit: the projection of the log, with a version."""
+
+    __tablename__ = "checklist_status"
+    __table_args__ = (CheckConstraint("status IN ('open','done','na')", name="status"),)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
+    na_reason: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class ReadinessDaily(Base):
+    """Per unit and day, the change in done / not-applicable / total weight.
+
+    Readiness of a unit (or sub-tree) as of a day is then one SUM over rows up to
+    that day: done / (total − na). Written with each event; rebuildable from the log.
+    """
+
+    __tablename__ = "readiness_daily"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    done_delta: Mapped[int] = mapped_column(Integer, default=0)
+    na_delta: Mapped[int] = mapped_column(Integer, default=0)
+    total_delta: Mapped[int] = mapped_column(Integer, default=0)

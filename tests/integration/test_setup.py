@@ -1,0 +1,106 @@
+"""Set-up: init is idempotent, pinned templates are frozen, bad content changes nothing, demo data is rich."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from sqlalchemy import func, select
+
+from admin.demo import DEMO_PASSWORD, load_demo
+from admin.setup import initialize
+from checklists.content import load_content
+from core.errors import ContentError, InvalidInput
+from org.service import authenticate
+from store.db import snapshot, transaction
+from store.schema import Campaign, ChecklistEvent, DrillType, OrgUnit, Template, TemplateItem
+from tests.conftest import FIXTURE_SEEDS, NOW, REAL_SEEDS, build_world
+
+
+def counts(engine) -> dict[str, int]:  # noqa: ANN001
+    with snapshot(engine) as s:
+        return {t.__tablename__: s.scalar(select(func.count()).select_from(t))
+                for t in (Template, TemplateItem, DrillType, OrgUnit, Campaign, ChecklistEvent)}
+
+
+def test_running_init_twice_changes_nothing(empty_engine):
+    _, first = initialize(empty_engine, FIXTURE_SEEDS, now=NOW)
+    before = counts(empty_engine)
+    _, second = initialize(empty_engine, FIXTURE_SEEDS, now=NOW)
+    assert first.added and not first.updated
+    assert not second.added and not second.updated
+    assert counts(empty_engine) == before
+
+
+def edited_seeds(tmp_path, *, version: int):  # noqa: ANN001, ANN201
+    root = tmp_path / f"seeds-v{version}"
+    shutil.copytree(FIXTURE_SEEDS, root)
+    path = root / "templates" / "mini.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["version"] = version
+    data["sections"][0]["items"][0]["text_en"] = "The contingency plan is revised, approved and filed"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_a_template_pinned_by_a_campaign_cannot_change_without_a_new_version(engine, tmp_path):
+    build_world(engine)
+    before = counts(engine)
+    with pytest.raises(InvalidInput) as err:
+        initialize(engine, edited_seeds(tmp_path, version=1), now=NOW)
+    assert err.value.code == "error.template_frozen"
+    assert counts(engine) == before
+
+    _, report = initialize(engine, edited_seeds(tmp_path, version=2), now=NOW)
+    assert report.added == ["template mini v2"]
+    with snapshot(engine) as s:
+        pinned = s.scalar(select(Template.version).join(Campaign, Campaign.template_id == Template.id))
+    assert pinned == 1  # the campaign's history is not rewritten
+
+
+def test_an_unpinned_template_version_is_replaced_in_place(engine, tmp_path):
+    _, report = initialize(engine, edited_seeds(tmp_path, version=1), now=NOW)
+    assert report.updated == ["template mini v1"]
+    assert counts(engine)["templates"] == 1
+
+
+def test_a_bad_seed_file_leaves_the_database_as_it_was(engine, tmp_path):
+    before = counts(engine)
+    root = tmp_path / "bad"
+    shutil.copytree(FIXTURE_SEEDS, root)
+    (root / "drill_types.yaml").write_text("drill_types:\n  - key: Bad Key\n", encoding="utf-8")
+    with pytest.raises(ContentError):
+        initialize(engine, root, now=NOW)
+    assert counts(engine) == before
+
+
+def test_the_real_seeds_load_and_the_demo_province_is_realistic(empty_engine):
+    content, _ = initialize(empty_engine, REAL_SEEDS, now=NOW)
+    with transaction(empty_engine) as s:
+        accounts = load_demo(s, REAL_SEEDS, now=NOW, weeks=6)
+    c = counts(empty_engine)
+    assert c["templates"] == len(content.templates) >= 4
+    assert c["org_units"] >= 30
+    assert c["checklist_events"] > 500
+    with snapshot(empty_engine) as s:
+        campaign = s.scalar(select(Campaign))
+        days = s.scalar(select(func.count(func.distinct(ChecklistEvent.day))))
+        for acc in accounts:
+            assert authenticate(acc.username, DEMO_PASSWORD, session=s).username == acc.username
+    assert campaign.name == "2027 迎峰度夏"
+    assert campaign.peak_start.isoformat() == "2027-06-15"
+    assert days >= 20  # several weeks of history, so the chart has a shape
+    assert {a.role for a in accounts} == {"unit_lead", "drill_coordinator", "executive", "admin"}
+
+    with transaction(empty_engine) as s:
+        load_demo(s, REAL_SEEDS, now=NOW)
+    assert counts(empty_engine) == c  # a second run adds nothing
+
+
+def test_the_real_content_is_of_realistic_depth():
+    content = load_content(REAL_SEEDS)
+    for key in ("summer-peak", "typhoon-flood", "black-start", "safety-inspection"):
+        assert 20 <= len(content.templates[key].items()) <= 60, key
+    for key in ("anti-accident", "black-start", "flood-typhoon", "cable-fire", "orderly-power-use"):
+        assert key in content.drill_types

@@ -1,0 +1,107 @@
+"""Reusable Streamlit pieces for the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from checklists import service
+from checklists.service import ChecklistRow
+from core.clock import to_local
+from store.db import transaction
+from ui import state
+
+STATUS_ICON = {"open": "⬜", "done": "✅", "na": "➖"}
+CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
+PENDING = "pending_form"  # session key: (action, item_id) whose reason / note form is open
+
+
+def unit_label(unit: object) -> str:
+    return "\u3000" * getattr(unit, "depth", 0) + state.name(unit)
+
+
+def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | None = None, fmt=None):  # noqa: ANN001, ANN201
+    """A selectbox over rows with an .id, remembering the choice by id across reruns."""
+    ids = [o.id for o in options]
+    by_id = {o.id: o for o in options}
+    current = st.session_state.get(key)
+    if current not in by_id:
+        st.session_state[key] = default_id if default_id in by_id else ids[0]
+    chosen = st.selectbox(label, ids, key=key, format_func=lambda i: (fmt or state.name)(by_id[i]))
+    return by_id[chosen]
+
+
+def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text: str = "") -> None:
+    who = state.actor()
+    item = getattr(row, f"text_{state.lang()}")
+
+    def call() -> str:
+        with transaction(state.engine()) as session:
+            service.change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
+                                text=text, session=session, actor=who, now=state.utcnow())
+        st.session_state.pop(PENDING, None)
+        return state.t(f"cl.saved_{action}", item=item[:40])
+
+    state.run_action(call)
+
+
+def _open_form(action: str, item_id: int) -> None:
+    st.session_state[PENDING] = (action, item_id)
+
+
+def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
+    """One checklist item: status, text, due date and evidence, and its action buttons."""
+    lang = state.lang()
+    today = state.today()
+    text_col, btn_col = st.columns([5, 2], vertical_alignment="center")
+    with text_col:
+        badge = CRIT_BADGE[row.criticality].format(state.t(f"crit.{row.criticality}"))
+        due = state.t("cl.due", date=row.due.isoformat())
+        if row.overdue(today):
+            due = f":red[**{due} · {state.t('cl.overdue')}**]"
+        st.markdown(f"{STATUS_ICON[row.status]} {badge} {getattr(row, f'text_{lang}')}  \n"
+                    f"<small>{due} · {state.t(f'disc.{row.discipline}')} · "
+                    f"{state.t('cl.sources', ids=', '.join(row.sources))}</small>", unsafe_allow_html=True)
+        details = [state.t("cl.evidence", text=getattr(row, f"evidence_{lang}"))]
+        if row.na_reason:
+            details.append(state.t("cl.na_reason", text=row.na_reason))
+        if row.note:
+            details.append(state.t("cl.note", text=row.note))
+        if row.updated_at:
+            details.append(state.t("cl.last_change", who=row.updated_by,
+                                   when=to_local(row.updated_at).strftime("%Y-%m-%d %H:%M")))
+        st.caption(" · ".join(details))
+    with btn_col:
+        b1, b2, b3 = st.columns(3)
+        args = (campaign_id, unit_id, row)
+        if row.status == "done":
+            b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))
+        else:
+            b1.button(state.t("cl.btn_done"), key=f"done_{row.item_id}", type="primary", on_click=_apply,
+                      args=(*args, "done"))
+        if row.status == "na":
+            b2.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))
+        else:
+            b2.button(state.t("cl.btn_na"), key=f"na_{row.item_id}", on_click=_open_form, args=("na", row.item_id))
+        b3.button(state.t("cl.btn_note"), key=f"note_{row.item_id}", on_click=_open_form, args=("note", row.item_id))
+    pending = st.session_state.get(PENDING)
+    if pending and pending[1] == row.item_id:
+        _reason_form(campaign_id, unit_id, row, pending[0])
+
+
+def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
+    item = getattr(row, f"text_{state.lang()}")[:40]
+    with st.form(f"form_{action}_{row.item_id}"):
+        st.markdown(state.t(f"cl.{action}_form_title", item=item))
+        label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
+        text = st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=service.MAX_TEXT)
+        ok, cancel = st.columns(2)
+        confirmed = ok.form_submit_button(state.t("cl.confirm"), type="primary")
+        cancelled = cancel.form_submit_button(state.t("cl.cancel"))
+    if confirmed:
+        _apply(campaign_id, unit_id, row, action, text)
+        st.rerun()
+    if cancelled:
+        st.session_state.pop(PENDING, None)
+        st.rerun()
