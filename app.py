@@ -5,7 +5,7 @@ import streamlit as st
 from ui import state
 from ui.strings import LANGUAGES
 
-st.set_page_config(page_title="PeakReady 迎峰备战", page_icon="⚡", layout="wide")
+st.set_page_config(page_title="PeakReady 迎峰备战", page_icon=":material/bolt:", layout="wide")
 
 state.lang()  # sets the default before the switch is drawn
 with st.sidebar:
@@ -19,7 +19,7 @@ with st.sidebar:
 
 actor = state.actor()
 if actor is None:
-    pages = [st.Page("app_pages/login.py", title=state.t("page.login"), icon="🔑", url_path="login")]
+    pages = [st.Page("app_pages/login.py", title=state.t("page.login"), icon=":material/login:", url_path="login")]
 else:
     with st.sidebar:
         st.caption(state.t("app.signed_in_as", name=actor.display_name))
@@ -27,10 +27,10 @@ else:
             state.sign_out()
             st.rerun()
     pages = [
-        st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon="✅", url_path="checklist",
+        st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon=":material/checklist:", url_path="checklist",
                 default=True),
-        st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon="📈", url_path="dashboard"),
-        st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon="🧯", url_path="drill-types"),
+        st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
+        st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
     ]
 
 st.navigation(pages).run()

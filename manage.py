@@ -12,7 +12,7 @@ from core.config import get_settings
 from core.errors import ContentError, DomainError
 
 
-def _engine():  # noqa: ANN202
+def _engine():
     from store.db import make_engine
 
     return make_engine()
@@ -80,7 +80,7 @@ def demo(weeks: int) -> None:
         _fail(f"内容文件有误 / Content file refused: {exc}")
     except DomainError as exc:
         _fail(_domain_message(exc))
-    click.echo("demo data ready. Accounts (password: %s):" % DEMO_PASSWORD)
+    click.echo(f"demo data ready. Accounts (password: {DEMO_PASSWORD}):")
     for acc in accounts:
         click.echo(f"  {acc.username:<12} {acc.role:<18} {acc.display_name}")
 
@@ -138,7 +138,8 @@ def import_units_cmd(file: Path, parent: str | None) -> None:
 @cli.command()
 def coverage() -> None:
     """Print which items and drill types cite each directive; exit 1 if a [C] or [D] one is uncovered."""
-    from checklists.content import coverage as compute, load_content
+    from checklists.content import coverage as compute
+    from checklists.content import load_content
 
     try:
         content = load_content(get_settings().seeds_dir)

@@ -87,7 +87,7 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
     return accounts
 
 
-def _first_of_kind(spec, kind: str):  # noqa: ANN001, ANN202
+def _first_of_kind(spec, kind: str):
     if spec.kind == kind:
         return spec
     for child in spec.children:
@@ -97,7 +97,7 @@ def _first_of_kind(spec, kind: str):  # noqa: ANN001, ANN202
     return None
 
 
-def _history(session, campaign_id, units, city_leads, fallback, starts_on, now, rng) -> None:  # noqa: ANN001
+def _history(session, campaign_id, units, city_leads, fallback, starts_on, now, rng) -> None:
     """Plan realistic ticks over the weeks so far (progress quickening as the weeks pass), then
     apply them in time order through the same service a user goes through."""
     items = session.execute(

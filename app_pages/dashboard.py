@@ -70,6 +70,6 @@ else:
     target = st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",
                           format_func=lambda i: "—" if i is None else state.name(by_id[i]))
     if target is not None:
-        st.session_state["db_unit"] = target
+        widgets.choose("db_unit", target)
         del st.session_state["db_drill"]
         st.rerun()

@@ -4,13 +4,13 @@ import pandas as pd
 import streamlit as st
 
 from admin.demo import DEMO_PASSWORD
-from ui.loaders import demo_accounts_table
 from core.errors import DomainError
 from org.service import authenticate
 from store.db import transaction
 from ui import state
+from ui.loaders import demo_accounts_table
 
-st.title(f"⚡ {state.t('app.title')}")
+st.title(f":material/bolt: {state.t('app.title')}")
 st.caption(state.t("app.tagline"))
 
 if not state.database_ready():

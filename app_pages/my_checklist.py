@@ -24,7 +24,7 @@ with mid:
     unit = widgets.select_by_id(state.t("cl.unit"), units, key="cl_unit", fmt=widgets.unit_label,
                                 default_id=loaders.home_unit_id(state.actor().user_id))
 with right:
-    show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key="cl_show",
+    show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key=widgets.lang_key("cl_show"),
                                 format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
 
 rows = loaders.checklist(campaign.id, unit.id, state.high_water_mark())
@@ -61,11 +61,13 @@ visible = {
 }[show]
 if not visible:
     st.info(state.t("cl.nothing_to_show"))
+first_open = next((r.section_key for r in visible if r.status == "open"), None)
 for section in progress.itertuples():
     items = [r for r in visible if r.section_key == section.section_key]
     if not items:
         continue
     title = getattr(section, f"section_{state.lang()}")
-    with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=show != "all"):
+    expanded = show != "all" or section.section_key == first_open
+    with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=expanded):
         for row in items:
             widgets.item_row(campaign.id, unit.id, row)

@@ -8,7 +8,7 @@ class DomainError(Exception):
 
     code = "error.generic"
 
-    def __init__(self, code: str | None = None, **params: object) -> None:
+    def __init__(self, code: str | None = None, /, **params: object) -> None:
         self.code = code or self.code
         self.params = params
         super().__init__(f"{self.code} {params}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -136,10 +137,8 @@ def authenticate(username: str, password: str, *, session: Session) -> Actor:
 
 def _hasher_dummy_verify() -> None:
     """Spend the same time on an unknown user as on a wrong password."""
-    try:
+    with contextlib.suppress(VerificationError):
         _hasher.verify(_DUMMY, "not-the-password")
-    except VerificationError:
-        pass
 
 
 _DUMMY = _hasher.hash("dummy-password")

@@ -43,13 +43,17 @@ def readiness_over_time(
 
 
 def units_bar(units: pd.DataFrame, *, name_col: str, title: str, x_label: str) -> go.Figure:
-    """Horizontal bars of sub-tree readiness, lowest first, for drilling down one level."""
-    df = units.sort_values("sub_readiness", na_position="first")
+    """Horizontal bars of sub-tree readiness, weakest on top, for drilling down one level."""
+    # plotly draws the first bar at the bottom: sort descending so the weakest unit is on top
+    df = units.sort_values("sub_readiness", ascending=False, na_position="last")
+    values = (df["sub_readiness"] * 100).round(1)
     fig = go.Figure(
         go.Bar(
-            x=(df["sub_readiness"] * 100).round(1),
+            x=values,
             y=df[name_col],
             orientation="h",
+            text=[f"{v:.0f}%" if v == v else "—" for v in values],
+            textposition="outside",
             hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
         )
     )

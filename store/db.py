@@ -28,7 +28,7 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": settings.sqlite_busy_timeout_ms / 1000})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+        def _sqlite_pragmas(dbapi_conn, _record):
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={settings.sqlite_busy_timeout_ms}")
@@ -39,7 +39,7 @@ def make_engine(url: str | None = None) -> Engine:
             dbapi_conn.isolation_level = None
 
         @event.listens_for(engine, "begin")
-        def _sqlite_begin(conn):  # noqa: ANN001
+        def _sqlite_begin(conn):
             # A writing unit of work takes the write lock up front (BEGIN IMMEDIATE), so
             # it waits for the busy timeout instead of failing when another writer
             # committed after it read; read-only snapshots stay deferred and never block.

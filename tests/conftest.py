@@ -19,6 +19,8 @@ from org.models import Actor
 from org.service import create_user, import_units, load_unit_specs
 from store.db import make_engine, transaction
 
+pytest_plugins = ["tests.demo_fixtures"]
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 REAL_SEEDS = ROOT / "seeds"

@@ -22,7 +22,7 @@ FLASH = "flash"
 
 
 @st.cache_resource
-def engine():  # noqa: ANN201
+def engine():
     """One engine per app server (the only cache_resource)."""
     return make_engine()
 

@@ -12,7 +12,7 @@ from core.clock import to_local
 from store.db import transaction
 from ui import state
 
-STATUS_ICON = {"open": "⬜", "done": "✅", "na": "➖"}
+STATUS_ICON = {"open": ":material/check_box_outline_blank:", "done": ":green[:material/check_box:]", "na": ":gray[:material/do_not_disturb_on:]"}
 CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
 PENDING = "pending_form"  # session key: (action, item_id) whose reason / note form is open
 
@@ -21,15 +21,33 @@ def unit_label(unit: object) -> str:
     return "\u3000" * getattr(unit, "depth", 0) + state.name(unit)
 
 
-def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | None = None, fmt=None):  # noqa: ANN001, ANN201
-    """A selectbox over rows with an .id, remembering the choice by id across reruns."""
+def lang_key(key: str) -> str:
+    """A widget key per language: a widget whose labels change with the language starts afresh
+    (its choice is carried over by the caller) instead of matching stale labels."""
+    return f"{key}_{state.lang()}"
+
+
+def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | None = None, fmt=None):
+    """A selectbox over rows with an .id; the choice is kept in session state under `key` by id,
+    across reruns and language switches."""
     ids = [o.id for o in options]
     by_id = {o.id: o for o in options}
     current = st.session_state.get(key)
     if current not in by_id:
-        st.session_state[key] = default_id if default_id in by_id else ids[0]
-    chosen = st.selectbox(label, ids, key=key, format_func=lambda i: (fmt or state.name)(by_id[i]))
+        current = default_id if default_id in by_id else ids[0]
+    widget = lang_key(key)
+    if st.session_state.get(widget) not in by_id:
+        st.session_state[widget] = current
+    labels = {i: (fmt or state.name)(o) for i, o in by_id.items()}  # fixed now, not at a later call
+    chosen = st.selectbox(label, ids, key=widget, format_func=labels.__getitem__)
+    st.session_state[key] = chosen
     return by_id[chosen]
+
+
+def choose(key: str, value: int) -> None:
+    """Make `value` the choice of a select_by_id widget on the next run (e.g. drilling down)."""
+    st.session_state[key] = value
+    st.session_state[lang_key(key)] = value
 
 
 def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text: str = "") -> None:
@@ -54,7 +72,7 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
     """One checklist item: status, text, due date and evidence, and its action buttons."""
     lang = state.lang()
     today = state.today()
-    text_col, btn_col = st.columns([5, 2], vertical_alignment="center")
+    text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
         badge = CRIT_BADGE[row.criticality].format(state.t(f"crit.{row.criticality}"))
         due = state.t("cl.due", date=row.due.isoformat())
@@ -73,7 +91,7 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
                                    when=to_local(row.updated_at).strftime("%Y-%m-%d %H:%M")))
         st.caption(" · ".join(details))
     with btn_col:
-        b1, b2, b3 = st.columns(3)
+        b1, b2, b3 = st.columns([1.3, 1.1, 1])
         args = (campaign_id, unit_id, row)
         if row.status == "done":
             b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))

@@ -16,12 +16,12 @@ from store.schema import ChecklistEvent, ChecklistStatus
 from tests.conftest import NOW
 
 
-def events(world) -> list[ChecklistEvent]:  # noqa: ANN001
+def events(world) -> list[ChecklistEvent]:
     with snapshot(world.engine) as s:
         return list(s.scalars(select(ChecklistEvent).order_by(ChecklistEvent.id)))
 
 
-def status(world, unit: str, item: str) -> ChecklistStatus:  # noqa: ANN001
+def status(world, unit: str, item: str) -> ChecklistStatus:
     with snapshot(world.engine) as s:
         return s.scalar(select(ChecklistStatus).where(ChecklistStatus.unit_id == world.units[unit],
                                                       ChecklistStatus.item_id == world.items[item]))
@@ -85,7 +85,7 @@ def test_two_people_ticking_the_same_item_at_once_make_exactly_one_change(world)
     outcomes: list[str] = []
     barrier = threading.Barrier(2)
 
-    def tick(actor) -> None:  # noqa: ANN001
+    def tick(actor) -> None:
         barrier.wait()
         try:
             world.change("C1-K2", "duty-roster", "done", actor=actor, version=0)
@@ -145,7 +145,7 @@ def test_projections_rebuilt_from_the_log_alone_match_the_ones_kept_live(world):
     world.change("C1-K1", "plan-approved", "reopen", at=NOW + 3 * day)
     world.change("C2", "cable-seal", "note", text="备注", at=NOW + 3 * day)
 
-    def snapshot_of_projections():  # noqa: ANN202
+    def snapshot_of_projections():
         from store.schema import ReadinessDaily
 
         with snapshot(world.engine) as s:

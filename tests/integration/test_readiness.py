@@ -13,7 +13,7 @@ from tests.conftest import NOW
 DAY = timedelta(days=1)
 
 
-def by_code(world, as_of: date):  # noqa: ANN001, ANN201
+def by_code(world, as_of: date):
     with snapshot(world.engine) as s:
         return unit_readiness(world.campaign_id, as_of, session=s).set_index("code")
 

@@ -18,7 +18,7 @@ from store.schema import Campaign, ChecklistEvent, DrillType, OrgUnit, Template,
 from tests.conftest import FIXTURE_SEEDS, NOW, REAL_SEEDS, build_world
 
 
-def counts(engine) -> dict[str, int]:  # noqa: ANN001
+def counts(engine) -> dict[str, int]:
     with snapshot(engine) as s:
         return {t.__tablename__: s.scalar(select(func.count()).select_from(t))
                 for t in (Template, TemplateItem, DrillType, OrgUnit, Campaign, ChecklistEvent)}
@@ -33,7 +33,7 @@ def test_running_init_twice_changes_nothing(empty_engine):
     assert counts(empty_engine) == before
 
 
-def edited_seeds(tmp_path, *, version: int):  # noqa: ANN001, ANN201
+def edited_seeds(tmp_path, *, version: int):
     root = tmp_path / f"seeds-v{version}"
     shutil.copytree(FIXTURE_SEEDS, root)
     path = root / "templates" / "mini.yaml"

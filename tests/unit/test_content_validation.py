@@ -13,7 +13,7 @@ from core.errors import ContentError
 from tests.conftest import FIXTURE_SEEDS
 
 
-def seeds_with(tmp_path: Path, edit) -> Path:  # noqa: ANN001
+def seeds_with(tmp_path: Path, edit) -> Path:
     """A copy of the fixture seeds with one edit applied to the `mini` template."""
     root = tmp_path / "seeds"
     shutil.copytree(FIXTURE_SEEDS, root)

@@ -1,0 +1,138 @@
+"""Every page, driven through AppTest from app.py, on a copy of the demo database."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from store.db import make_engine, snapshot
+from store.schema import ChecklistEvent, ChecklistStatus, User
+from tests.demo_fixtures import sign_in
+
+
+def texts(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
+    parts += [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def event_count(url: str) -> int:
+    with snapshot(make_engine(url)) as s:
+        return s.scalar(select(func.count()).select_from(ChecklistEvent))
+
+
+def test_the_login_page_lists_the_demo_accounts(app):
+    assert not app.exception
+    assert "登录" in app.title[0].value or "迎峰备战" in app.title[0].value
+    shown = app.dataframe[0].value
+    assert set(shown.iloc[:, 0]) == {"lead", "coordinator", "executive", "admin"}
+    assert "peakready-demo" in texts(app)
+
+
+def test_a_wrong_password_is_refused_in_the_users_language(app):
+    sign_in(app, "lead", "wrong-password")
+    assert [e.value for e in app.error] == ["用户名或密码不正确。"]
+    app.radio(key="lang").set_value("en").run()
+    sign_in(app, "lead", "wrong-password")
+    assert [e.value for e in app.error] == ["Wrong username or password."]
+
+
+def test_a_lead_signs_in_and_lands_on_their_units_checklist(app):
+    sign_in(app, "lead")
+    assert not app.exception
+    assert app.title[0].value == "我的检查表"
+    unit = app.selectbox(key="cl_unit_zh")
+    assert "县" in unit.format_func(unit.value)  # the lead's own county company
+    assert len([b for b in app.button if b.key and b.key.startswith(("done_", "reopen_"))]) >= 20
+
+
+def test_ticking_an_item_records_it_under_the_signed_in_user(app, demo_db):
+    sign_in(app, "lead")
+    before = event_count(demo_db)
+    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    item_id = int(button.key.removeprefix("done_"))
+    button.click().run()
+    assert not app.exception
+    assert any("已标记完成" in s.value for s in app.success)
+    assert event_count(demo_db) == before + 1
+    with snapshot(make_engine(demo_db)) as s:
+        event = s.scalars(select(ChecklistEvent).order_by(ChecklistEvent.id.desc())).first()
+        assert s.get(User, event.actor_id).username == "lead"
+        assert event.item_id == item_id and event.action == "done"
+    # the button for that item now offers to reopen it
+    assert any(b.key == f"reopen_{item_id}" for b in app.button)
+
+
+def test_not_applicable_asks_for_a_reason_first(app, demo_db):
+    sign_in(app, "lead")
+    button = next(b for b in app.button if b.key and b.key.startswith("na_"))
+    item_id = int(button.key.removeprefix("na_"))
+    button.click().run()
+    before = event_count(demo_db)
+    form_text = app.text_input(key=f"text_na_{item_id}")
+    confirm = next(b for b in app.button if b.label == "确认")
+    confirm.click().run()
+    assert any("必须填写原因" in e.value for e in app.error)
+    assert event_count(demo_db) == before
+    form_text = app.text_input(key=f"text_na_{item_id}")
+    form_text.input("本单位无此设备")
+    next(b for b in app.button if b.label == "确认").click().run()
+    assert event_count(demo_db) == before + 1
+    with snapshot(make_engine(demo_db)) as s:
+        row = s.scalars(select(ChecklistStatus).where(ChecklistStatus.item_id == item_id,
+                                                      ChecklistStatus.na_reason == "本单位无此设备")).first()
+        assert row is not None and row.status == "na"
+
+
+def test_the_overdue_filter_shows_only_overdue_items(app):
+    sign_in(app, "lead")
+    app.segmented_control(key="cl_show_zh").set_value("overdue").run()
+    assert not app.exception
+    assert "逾期" in texts(app) or "没有符合" in texts(app)
+
+
+def test_the_dashboard_shows_the_readiness_chart_and_moves_when_an_item_is_ticked(app):
+    sign_in(app, "lead")
+    app.switch_page("app_pages/dashboard.py").run()
+    assert not app.exception
+    assert app.title[0].value == "准备度趋势"
+    before = app.metric[0].value
+    assert before.endswith("%")
+    app.switch_page("app_pages/my_checklist.py").run()
+    next(b for b in app.button if b.key and b.key.startswith("done_")).click().run()
+    app.switch_page("app_pages/dashboard.py").run()
+    after = app.metric[0].value
+    assert float(after.rstrip("%")) > float(before.rstrip("%"))
+
+
+def test_the_executive_sees_the_province_and_one_level_down(app):
+    sign_in(app, "executive")
+    app.switch_page("app_pages/dashboard.py").run()
+    assert not app.exception
+    unit = app.selectbox(key="db_unit_zh")
+    assert "省" in unit.format_func(unit.value)
+    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) >= 3  # the city companies
+
+
+def test_the_drill_type_catalogue_lists_each_type_with_its_directives(app):
+    sign_in(app, "coordinator")
+    app.switch_page("app_pages/drill_types.py").run()
+    assert not app.exception
+    labels = [e.label for e in app.expander]
+    assert any("黑启动" in label for label in labels)
+    assert any("电缆" in label for label in labels)
+    assert "S2.2.2-2d" in texts(app)
+
+
+def test_switching_to_english_translates_the_pages(app):
+    app.radio(key="lang").set_value("en").run()
+    sign_in(app, "lead")
+    assert app.title[0].value == "My checklist"
+    app.switch_page("app_pages/drill_types.py").run()
+    assert app.title[0].value == "Drill-type catalogue"
+
+
+def test_signing_out_returns_to_the_login_page(app):
+    sign_in(app, "lead")
+    app.button(key="sign_out").click().run()
+    assert app.text_input(key="login_username") is not None
+    assert app.dataframe[0].value.shape[0] == 4

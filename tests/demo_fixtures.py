@@ -1,0 +1,56 @@
+"""App-tier fixtures: a demo database built once, copied for each test, and AppTest from app.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from admin.demo import DEMO_PASSWORD, load_demo
+from admin.setup import initialize
+from core.config import get_settings
+from store.db import make_engine, transaction
+from tests.conftest import NOW, REAL_SEEDS, ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(f"sqlite:///{path}")
+    initialize(engine, REAL_SEEDS, now=NOW)
+    with transaction(engine) as s:
+        load_demo(s, REAL_SEEDS, now=NOW, weeks=6)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A private copy of the demo database, configured as the app's database."""
+    path = tmp_path / "app.db"
+    shutil.copy(demo_db_template, path)
+    url = f"sqlite:///{path}"
+    monkeypatch.setenv("READINESS_DATABASE_URL", url)
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def app(demo_db: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click()  # the form's submit button
+    return at.run()

@@ -1,0 +1,58 @@
+"""A newcomer in a real browser: signs in with a demo account, ticks an item, sees readiness move."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from admin.demo import DEMO_PASSWORD
+
+
+def sign_in(page: Page, url: str, username: str) -> None:
+    page.goto(url)
+    expect(page.get_by_text("演示账号")).to_be_visible()
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的检查表")).to_be_visible()
+
+
+def readiness_on_dashboard(page: Page) -> float:
+    page.get_by_role("link", name="准备度趋势").click()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    metric = page.get_by_test_id("stMetricValue").first
+    expect(metric).to_have_text(re.compile(r"%$"))
+    return float(metric.inner_text().strip().rstrip("%"))
+
+
+def test_a_newcomer_signs_in_ticks_an_item_and_sees_the_readiness_chart_move(server, page):
+    sign_in(page, server, "lead")
+    before = readiness_on_dashboard(page)
+
+    page.get_by_role("link", name="我的检查表").click()
+    first_done = page.get_by_role("button", name="完成", exact=True).first
+    expect(first_done).to_be_visible()
+    first_done.click()
+    expect(page.get_by_text(re.compile("已标记完成"))).to_be_visible()
+
+    after = readiness_on_dashboard(page)
+    assert after > before
+
+
+def test_marking_an_item_not_applicable_needs_a_reason(server, page):
+    sign_in(page, server, "lead")
+    page.get_by_role("button", name="不适用", exact=True).first.click()
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text("标记为不适用时必须填写原因。")).to_be_visible()
+    page.get_by_label("原因（必填）").fill("本单位无此类设备")
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text(re.compile("已标记不适用"))).to_be_visible()
+
+
+def test_the_drill_catalogue_and_english_switch_work_in_the_browser(server, page):
+    sign_in(page, server, "coordinator")
+    page.get_by_role("link", name="演练类型目录").click()
+    expect(page.get_by_text(re.compile("电缆火灾")).first).to_be_visible()
+    page.get_by_text("English").click()
+    expect(page.get_by_role("heading", name="Drill-type catalogue")).to_be_visible()

@@ -1,0 +1,76 @@
+"""The admin command line, run as an administrator would run it, on a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import yaml
+
+from tests.conftest import FIXTURE_SEEDS, ROOT
+
+
+def manage(*args: str, db, seeds=None, input: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}"}
+    if seeds:
+        env["READINESS_SEEDS_DIR"] = str(seeds)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          input=input, timeout=300)
+
+
+def test_coverage_of_the_real_content_is_complete(tmp_path):
+    out = manage("coverage", db=tmp_path / "x.db")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "0 uncovered" in out.stdout
+    assert "S2.2.2-2d" in out.stdout
+
+
+def test_coverage_fails_and_names_a_directive_nothing_carries_out(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    data = yaml.safe_load((seeds / "directives.yaml").read_text(encoding="utf-8"))
+    data["directives"].append({"id": "S2.4.2", "tags": ["C"], "title_zh": "培训与纪律", "title_en": "Training"})
+    (seeds / "directives.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = manage("coverage", db=tmp_path / "x.db", seeds=seeds)
+    assert out.returncode == 1
+    assert "S2.4.2" in out.stdout and "MISSING C" in out.stdout
+
+
+def test_init_twice_reports_nothing_changed_the_second_time(tmp_path):
+    first = manage("init", db=tmp_path / "a.db", seeds=FIXTURE_SEEDS)
+    second = manage("init", db=tmp_path / "a.db", seeds=FIXTURE_SEEDS)
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+    assert "added    template mini v1" in first.stdout
+    assert "content: 0 added, 0 updated" in second.stdout
+
+
+def test_init_refuses_a_bad_file_with_its_name_item_and_problem(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(FIXTURE_SEEDS, seeds)
+    path = seeds / "templates" / "mini.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("due_days_before_peak: 30", "due_days_before_peak: x"),
+                    encoding="utf-8")
+    out = manage("init", db=tmp_path / "b.db", seeds=seeds)
+    assert out.returncode == 1
+    assert "mini.yaml" in out.stderr and "mini-plan-approved" in out.stderr and "due_days_before_peak" in out.stderr
+
+
+def test_create_user_then_a_duplicate_is_refused_in_both_languages(tmp_path):
+    manage("init", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    ok = manage("create-user", "zhang", "--name", "张三", "--password", "long-enough-1", db=tmp_path / "c.db",
+                seeds=FIXTURE_SEEDS)
+    assert ok.returncode == 0, ok.stderr
+    again = manage("create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    assert again.returncode == 1
+    assert "用户 zhang 已存在" in again.stderr and "User zhang already exists" in again.stderr
+    short = manage("create-user", "li", "--password", "short", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    assert short.returncode == 1 and "at least 8" in short.stderr
+
+
+def test_import_units_adds_a_tree(tmp_path):
+    manage("init", db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
+    out = manage("import-units", str(FIXTURE_SEEDS / "demo_org.yaml"), db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
+    assert out.returncode == 0, out.stderr
+    assert "units: 5 new" in out.stdout
