@@ -73,10 +73,13 @@ def flash(kind: str, text: str) -> None:
 
 
 def show_flash() -> None:
+    """Show the outcome of the last action: a toast (seen wherever the user has scrolled to),
+    and an error also at the top of the page."""
     kind, text = st.session_state.pop(FLASH, (None, None))
     if kind == "success":
-        st.success(text)
+        st.toast(text, icon=":material/check_circle:")
     elif kind == "error":
+        st.toast(text, icon=":material/error:")
         st.error(text)
 
 

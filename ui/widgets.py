@@ -108,18 +108,22 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
         _reason_form(campaign_id, unit_id, row, pending[0])
 
 
+def _confirm(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
+    _apply(campaign_id, unit_id, row, action, st.session_state.get(f"text_{action}_{row.item_id}", ""))
+
+
+def _close_form() -> None:
+    st.session_state.pop(PENDING, None)
+
+
 def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
+    """The reason (N/A) or note form under an item; its buttons act in callbacks, before the rerun."""
     item = getattr(row, f"text_{state.lang()}")[:40]
     with st.form(f"form_{action}_{row.item_id}"):
         st.markdown(state.t(f"cl.{action}_form_title", item=item))
         label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
-        text = st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=service.MAX_TEXT)
+        st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=service.MAX_TEXT)
         ok, cancel = st.columns(2)
-        confirmed = ok.form_submit_button(state.t("cl.confirm"), type="primary")
-        cancelled = cancel.form_submit_button(state.t("cl.cancel"))
-    if confirmed:
-        _apply(campaign_id, unit_id, row, action, text)
-        st.rerun()
-    if cancelled:
-        st.session_state.pop(PENDING, None)
-        st.rerun()
+        ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,
+                              args=(campaign_id, unit_id, row, action))
+        cancel.form_submit_button(state.t("cl.cancel"), on_click=_close_form)

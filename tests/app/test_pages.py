@@ -52,7 +52,7 @@ def test_ticking_an_item_records_it_under_the_signed_in_user(app, demo_db):
     item_id = int(button.key.removeprefix("done_"))
     button.click().run()
     assert not app.exception
-    assert any("已标记完成" in s.value for s in app.success)
+    assert any("已标记完成" in toast.value for toast in app.toast)
     assert event_count(demo_db) == before + 1
     with snapshot(make_engine(demo_db)) as s:
         event = s.scalars(select(ChecklistEvent).order_by(ChecklistEvent.id.desc())).first()
