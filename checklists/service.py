@@ -268,11 +268,7 @@ def change_item(
         raise InvalidInput("error.reason_required" if action == "na" else "error.note_required")
     if len(text) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", max=MAX_TEXT)
-    key = (
-        ChecklistStatus.campaign_id == campaign_id,
-        ChecklistStatus.unit_id == unit_id,
-        ChecklistStatus.item_id == item_id,
-    )
+    key = _status_key(campaign_id, unit_id, item_id)
     row = session.execute(
         select(ChecklistStatus, TemplateItem.weight, Campaign.status)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
@@ -330,6 +326,14 @@ def change_item(
     session.flush()
     session.expire(status)
     return ChangeResult(after, expected_version + 1, event.id)
+
+
+def _status_key(campaign_id: int, unit_id: int, item_id: int) -> tuple:
+    return (
+        ChecklistStatus.campaign_id == campaign_id,
+        ChecklistStatus.unit_id == unit_id,
+        ChecklistStatus.item_id == item_id,
+    )
 
 
 def _stale(status: ChecklistStatus, session: Session) -> StaleWrite:
@@ -473,13 +477,5 @@ def rebuild_projections(campaign_id: int, *, session: Session) -> None:
         state["na_reason"] = ev.text if ev.action == "na" else ("" if ev.status_after != "na" else state["na_reason"])
         state["updated_by"], state["updated_at"] = ev.actor_id, ev.occurred_at
     for (unit_id, item_id), state in latest.items():
-        session.execute(
-            update(ChecklistStatus)
-            .where(
-                ChecklistStatus.campaign_id == campaign_id,
-                ChecklistStatus.unit_id == unit_id,
-                ChecklistStatus.item_id == item_id,
-            )
-            .values(**state)
-        )
+        session.execute(update(ChecklistStatus).where(*_status_key(campaign_id, unit_id, item_id)).values(**state))
     session.flush()

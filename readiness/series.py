@@ -20,6 +20,15 @@ from store.schema import CampaignUnit, OrgUnit, ReadinessDaily
 SERIES_COLUMNS = ["day", "done", "na", "total", "readiness"]
 
 
+def _weight_sums() -> tuple:
+    """SUMs of done / not-applicable / total weight deltas."""
+    return (
+        func.sum(ReadinessDaily.done_delta),
+        func.sum(ReadinessDaily.na_delta),
+        func.sum(ReadinessDaily.total_delta),
+    )
+
+
 def _ratio(done: pd.Series, na: pd.Series, total: pd.Series) -> pd.Series:
     applicable = total - na
     return (done / applicable.where(applicable > 0)).astype(float)
@@ -34,12 +43,7 @@ def unit_readiness(campaign_id: int, as_of: date, *, session: Session) -> pd.Dat
     own = {
         uid: (int(d or 0), int(n or 0), int(t or 0))
         for uid, d, n, t in session.execute(
-            select(
-                ReadinessDaily.unit_id,
-                func.sum(ReadinessDaily.done_delta),
-                func.sum(ReadinessDaily.na_delta),
-                func.sum(ReadinessDaily.total_delta),
-            )
+            select(ReadinessDaily.unit_id, *_weight_sums())
             .where(ReadinessDaily.campaign_id == campaign_id, ReadinessDaily.day <= as_of)
             .group_by(ReadinessDaily.unit_id)
         )
@@ -91,12 +95,7 @@ def readiness_series(
 ) -> pd.DataFrame:
     """Daily readiness of a unit's sub-tree (or the whole campaign) from `start` to `end` inclusive."""
     q = (
-        select(
-            ReadinessDaily.day,
-            func.sum(ReadinessDaily.done_delta),
-            func.sum(ReadinessDaily.na_delta),
-            func.sum(ReadinessDaily.total_delta),
-        )
+        select(ReadinessDaily.day, *_weight_sums())
         .where(ReadinessDaily.campaign_id == campaign_id, ReadinessDaily.day <= end)
         .group_by(ReadinessDaily.day)
         .order_by(ReadinessDaily.day)

@@ -136,3 +136,22 @@ def test_signing_out_returns_to_the_login_page(app):
     app.button(key="sign_out").click().run()
     assert app.text_input(key="login_username") is not None
     assert app.dataframe[0].value.shape[0] == 4
+
+
+def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_when(app, demo_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    sign_in(app, "lead")
+    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    other.run()
+    sign_in(other, "coordinator")
+    other.selectbox(key="cl_unit_zh").set_value(app.selectbox(key="cl_unit_zh").value).run()
+    other.button(key=button.key).click().run()
+    before = event_count(demo_db)
+
+    button.click().run()  # the lead still sees the item as open
+    assert any("李娜（演练协调员）" in e.value and "已被" in e.value for e in app.error)
+    assert event_count(demo_db) == before
