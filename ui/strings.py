@@ -101,6 +101,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "cl.saved_na": {"zh": "已标记不适用：{item}", "en": "Marked not applicable: {item}"},
     "cl.saved_reopen": {"zh": "已重新打开：{item}", "en": "Reopened: {item}"},
     "cl.saved_note": {"zh": "已添加备注：{item}", "en": "Note added: {item}"},
+    "cl.history": {"zh": "变更记录", "en": "History"},
+    "cl.history_empty": {"zh": "该条目尚无变更记录。", "en": "No change has been made to this item yet."},
+    "cl.col_when": {"zh": "时间", "en": "When"},
+    "cl.col_who": {"zh": "操作人", "en": "Who"},
+    "cl.col_action": {"zh": "操作", "en": "Action"},
+    "cl.col_status": {"zh": "状态变化", "en": "Status"},
+    "cl.col_text": {"zh": "原因/备注", "en": "Reason / note"},
     "cl.nothing_to_show": {"zh": "没有符合筛选条件的条目。", "en": "No item matches this filter."},
     # dashboard
     "db.unit": {"zh": "单位（含下属）", "en": "Unit (with its sub-units)"},

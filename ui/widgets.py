@@ -8,13 +8,14 @@ import streamlit as st
 
 from checklists import service
 from checklists.service import ChecklistRow
-from core.clock import to_local
-from store.db import transaction
+from core.clock import as_utc, to_local
+from store.db import snapshot, transaction
 from ui import state
 
 STATUS_ICON = {"open": ":material/check_box_outline_blank:", "done": ":green[:material/check_box:]", "na": ":gray[:material/do_not_disturb_on:]"}
 CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
 PENDING = "pending_form"  # session key: (action, item_id) whose reason / note form is open
+HISTORY = "history_item"  # session key: item_id whose log is shown
 
 
 def unit_label(unit: object) -> str:
@@ -91,7 +92,7 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
                                    when=to_local(row.updated_at).strftime("%Y-%m-%d %H:%M")))
         st.caption(" · ".join(details))
     with btn_col:
-        b1, b2, b3 = st.columns([1.3, 1.1, 1])
+        b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
         args = (campaign_id, unit_id, row)
         if row.status == "done":
             b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))
@@ -103,6 +104,10 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
         else:
             b2.button(state.t("cl.btn_na"), key=f"na_{row.item_id}", on_click=_open_form, args=("na", row.item_id))
         b3.button(state.t("cl.btn_note"), key=f"note_{row.item_id}", on_click=_open_form, args=("note", row.item_id))
+        b4.button(":material/history:", key=f"history_{row.item_id}", help=state.t("cl.history"), type="tertiary",
+                  on_click=_toggle_history, args=(row.item_id,))
+    if st.session_state.get(HISTORY) == row.item_id:
+        _history(campaign_id, unit_id, row.item_id)
     pending = st.session_state.get(PENDING)
     if pending and pending[1] == row.item_id:
         _reason_form(campaign_id, unit_id, row, pending[0])
@@ -114,6 +119,33 @@ def _confirm(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> 
 
 def _close_form() -> None:
     st.session_state.pop(PENDING, None)
+
+
+def _toggle_history(item_id: int) -> None:
+    st.session_state[HISTORY] = None if st.session_state.get(HISTORY) == item_id else item_id
+
+
+def _history(campaign_id: int, unit_id: int, item_id: int) -> None:
+    """The item's full log for this unit, newest first, from the append-only event log."""
+    with snapshot(state.engine()) as session:
+        log = service.item_history(campaign_id, unit_id, item_id, session=session)
+    if not log:
+        st.caption(state.t("cl.history_empty"))
+        return
+    st.dataframe(
+        [
+            {
+                state.t("cl.col_when"): to_local(as_utc(when)).strftime("%Y-%m-%d %H:%M"),
+                state.t("cl.col_who"): who,
+                state.t("cl.col_action"): state.t(f"cl.btn_{action}"),
+                state.t("cl.col_status"): f"{state.t(f'status.{before}')} → {state.t(f'status.{after}')}",
+                state.t("cl.col_text"): text,
+            }
+            for when, who, action, before, after, text in reversed(log)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
 
 
 def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:

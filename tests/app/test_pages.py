@@ -155,3 +155,15 @@ def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_whe
     button.click().run()  # the lead still sees the item as open
     assert any("李娜（演练协调员）" in e.value and "已被" in e.value for e in app.error)
     assert event_count(demo_db) == before
+
+
+def test_an_items_history_lists_every_change_newest_first(app):
+    sign_in(app, "lead")
+    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    item_id = button.key.removeprefix("done_")
+    button.click().run()
+    app.button(key=f"reopen_{item_id}").click().run()
+    app.button(key=f"history_{item_id}").click().run()
+    log = app.dataframe[-1].value
+    assert list(log["操作"])[:2] == ["重新打开", "完成"]
+    assert set(log["操作人"][:2]) == {"王磊（县公司负责人）"}
