@@ -30,7 +30,8 @@ def readiness_over_time(
     if today is not None:
         fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line_dash="dot", line_color="gray")
         if today_label:
-            fig.add_annotation(x=pd.Timestamp(today), y=0, text=today_label, showarrow=False, yshift=-10)
+            fig.add_annotation(x=pd.Timestamp(today), y=100, text=today_label, showarrow=False, yshift=10,
+                               font={"color": "gray"})
     fig.update_layout(
         title=title,
         yaxis={"title": y_label, "range": [0, 105], "ticksuffix": "%"},

@@ -66,19 +66,19 @@ def home_unit_id(user_id: int) -> int | None:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def checklist(campaign_id: int, unit_id: int, hwm: int) -> list[ChecklistRow]:
+def checklist(campaign_id: int, unit_id: int, hwm: tuple[int, int]) -> list[ChecklistRow]:
     with snapshot(state.engine()) as s:
         return unit_checklist(campaign_id, unit_id, session=s)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def readiness_by_unit(campaign_id: int, as_of: date, hwm: int) -> pd.DataFrame:
+def readiness_by_unit(campaign_id: int, as_of: date, hwm: tuple[int, int]) -> pd.DataFrame:
     with snapshot(state.engine()) as s:
         return unit_readiness(campaign_id, as_of, session=s)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def series(campaign_id: int, unit_id: int, start: date, end: date, hwm: int) -> pd.DataFrame:
+def series(campaign_id: int, unit_id: int, start: date, end: date, hwm: tuple[int, int]) -> pd.DataFrame:
     with snapshot(state.engine()) as s:
         return readiness_series(campaign_id, start=start, end=end, root_unit_id=unit_id, session=s)
 

@@ -13,7 +13,7 @@ from core.config import get_settings
 from core.errors import DomainError
 from org.models import Actor
 from store.db import make_engine, snapshot
-from store.schema import ChecklistEvent
+from store.schema import CampaignUnit, ChecklistEvent
 from ui.strings import t as translate
 
 LANG = "lang"
@@ -62,10 +62,14 @@ def database_ready() -> bool:
     return inspect(engine()).has_table("checklist_events")
 
 
-def high_water_mark() -> int:
-    """The newest event id: cache keys include it so every app server sees fresh data."""
+def high_water_mark() -> tuple[int, int]:
+    """The newest event id and the number of campaign memberships: cache keys include it,
+    so every app server sees fresh data after any tick or any unit joining a campaign."""
     with snapshot(engine()) as s:
-        return int(s.scalar(select(func.coalesce(func.max(ChecklistEvent.id), 0))))
+        return (
+            int(s.scalar(select(func.coalesce(func.max(ChecklistEvent.id), 0)))),
+            int(s.scalar(select(func.count()).select_from(CampaignUnit))),
+        )
 
 
 def flash(kind: str, text: str) -> None:
