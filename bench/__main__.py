@@ -20,7 +20,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from checklists import service
 from checklists.rules import weight_deltas
@@ -117,6 +117,12 @@ def build(engine, units: int, items: int, events: int, days: int, seed: int) -> 
         s.execute(insert(ReadinessDaily), [
             {"campaign_id": 1, "unit_id": u, "day": d, "done_delta": v[0], "na_delta": v[1], "total_delta": v[2]}
             for (u, d), v in daily.items()])
+        if s.get_bind().dialect.name == "postgresql":
+            # explicit ids do not advance PostgreSQL's sequences; move them past the data
+            for table in ("users", "templates", "template_sections", "template_items", "org_units", "campaigns",
+                          "checklist_events"):
+                s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"(SELECT max(id) FROM {table}))"))
     return unit_ids[-1], Actor(1, "bench", "bench")
 
 

@@ -74,3 +74,14 @@ def test_import_units_adds_a_tree(tmp_path):
     out = manage("import-units", str(FIXTURE_SEEDS / "demo_org.yaml"), db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
     assert out.returncode == 0, out.stderr
     assert "units: 5 new" in out.stdout
+
+
+def test_the_benchmark_runs_on_a_small_province_and_prints_its_figures(tmp_path):
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "--units", "30", "--items", "12", "--events", "2000", "--days", "30",
+         "--ticks", "5", "--url", f"sqlite:///{tmp_path / 'bench.db'}"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "readiness of every unit + roll-up (30)" in out.stdout
+    assert "tick through the service" in out.stdout and "targets:" in out.stdout
