@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.setup import get_meta, set_meta
-from checklists.service import add_note, change_item, list_campaigns, open_campaign
+from checklists.service import add_note, change_item, open_campaign
 from core.clock import local_zone
 from org.models import Actor
 from org.service import create_user, import_units, list_units, load_unit_specs
@@ -151,6 +151,3 @@ def _actor_for(by_id: dict[int, OrgUnit], unit_id: int, city_leads: dict[int, Ac
             return city_leads[ancestor]
     return fallback
 
-
-def campaign_exists(session: Session) -> bool:
-    return bool(list_campaigns(session=session))

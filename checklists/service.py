@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -374,8 +374,6 @@ class ChecklistRow:
 
 def unit_checklist(campaign_id: int, unit_id: int, *, session: Session) -> list[ChecklistRow]:
     """Every item of the campaign's template for a unit, with its current status and due date."""
-    from datetime import timedelta
-
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)

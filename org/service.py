@@ -12,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checklists.templates import read_yaml
+from checklists.templates import read_yaml, validate
 from core.errors import AuthError, ContentError, InvalidInput, NotFound
 from org.models import Actor, Role, UnitSpec
 from store.schema import OrgUnit, RoleGrant, User
@@ -26,8 +26,6 @@ def load_unit_specs(path: Path) -> list[UnitSpec]:
     raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("units"), list):
         raise ContentError(str(path), "-", "expected a list under 'units' / 缺少 units 列表")
-    from checklists.templates import validate
-
     specs = [validate(UnitSpec, u, path) for u in raw["units"]]
     seen: set[str] = set()
 

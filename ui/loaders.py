@@ -14,7 +14,7 @@ from checklists.service import ChecklistRow, campaign_units, list_campaigns, uni
 from drills.service import list_drill_types
 from readiness.series import readiness_series, unit_readiness
 from store.db import snapshot
-from store.schema import OrgUnit, RoleGrant, User
+from store.schema import Directive, OrgUnit, RoleGrant, User
 from ui import state
 from ui.strings import t
 
@@ -93,7 +93,5 @@ def drill_types() -> list[dict]:
 
 @st.cache_data(ttl=300, show_spinner=False)
 def directive_titles() -> dict[str, dict[str, str]]:
-    from store.schema import Directive
-
     with snapshot(state.engine()) as s:
         return {d.id: {"zh": d.title_zh, "en": d.title_en} for d in s.scalars(select(Directive))}
