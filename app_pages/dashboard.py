@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from readiness.charts import readiness_over_time, units_bar
@@ -32,10 +33,10 @@ with c2:
 
 series = loaders.series(campaign.id, unit.id, campaign.starts_on, as_of, hwm)
 now_value = series["readiness"].iloc[-1]
-week_ago = series["readiness"].iloc[-8] if len(series) > 7 else series["readiness"].iloc[0]
+week_ago = series["readiness"].iloc[max(0, len(series) - 8)]
 m1, m2, m3 = st.columns(3)
-m1.metric(state.t("db.readiness_now"), f"{now_value:.1%}" if now_value == now_value else "—",
-          delta=f"{(now_value - week_ago) * 100:+.1f} pp" if now_value == now_value and week_ago == week_ago else None)
+change = f"{(now_value - week_ago) * 100:+.1f} pp" if pd.notna(now_value) and pd.notna(week_ago) else None
+m1.metric(state.t("db.readiness_now"), f"{now_value:.1%}" if pd.notna(now_value) else "—", delta=change)
 m2.metric(state.t("db.peak_start"), campaign.peak_start.isoformat())
 m3.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - as_of).days))
 

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from checklists.rules import readiness
 from readiness.series import section_progress
 from ui import loaders, state, widgets
 
@@ -31,11 +32,11 @@ rows = loaders.checklist(campaign.id, unit.id, state.high_water_mark())
 today = state.today()
 progress = section_progress(rows)
 applicable = [r for r in rows if r.status != "na"]
-done_w = sum(r.weight for r in applicable if r.status == "done")
-app_w = sum(r.weight for r in applicable)
+ready = readiness(sum(r.weight for r in rows if r.status == "done"), sum(r.weight for r in rows if r.status == "na"),
+                  sum(r.weight for r in rows))
 
 m1, m2, m3, m4 = st.columns(4)
-m1.metric(state.t("cl.readiness"), f"{(done_w / app_w if app_w else 0):.0%}")
+m1.metric(state.t("cl.readiness"), "—" if ready is None else f"{ready:.0%}")
 m2.metric(state.t("cl.done_count"), f"{sum(r.status == 'done' for r in rows)} / {len(applicable)}")
 m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in rows))
 m4.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - today).days))
@@ -70,4 +71,4 @@ for section in progress.itertuples():
     expanded = show != "all" or section.section_key == first_open
     with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=expanded):
         for row in items:
-            widgets.item_row(campaign.id, unit.id, row)
+            widgets.item_row(campaign.id, unit.id, row, today)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import streamlit as st
 
@@ -69,10 +70,9 @@ def _open_form(action: str, item_id: int) -> None:
     st.session_state[PENDING] = (action, item_id)
 
 
-def item_row(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
+def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date) -> None:
     """One checklist item: status, text, due date and evidence, and its action buttons."""
     lang = state.lang()
-    today = state.today()
     text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
         badge = CRIT_BADGE[row.criticality].format(state.t(f"crit.{row.criticality}"))
