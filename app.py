@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from core.i18n import LANGUAGES
 from ui import state
-from ui.strings import LANGUAGES
 
 st.set_page_config(page_title="PeakReady 迎峰备战", page_icon=":material/bolt:", layout="wide")
 
@@ -22,7 +22,7 @@ if actor is None:
     pages = [st.Page("app_pages/login.py", title=state.t("page.login"), icon=":material/login:", url_path="login")]
 else:
     with st.sidebar:
-        st.caption(state.t("app.signed_in_as", name=actor.display_name))
+        st.caption(state.t("app.signed_in_as", name=state.escape_markdown(actor.display_name)))
         if st.button(state.t("app.sign_out"), key="sign_out"):
             state.sign_out()
             st.rerun()

@@ -24,7 +24,7 @@ def _fail(message: str) -> None:
 
 
 def _domain_message(err: DomainError) -> str:
-    from ui.strings import t
+    from core.i18n import t
 
     return f"{t(err.code, 'zh', **err.params)} / {t(err.code, 'en', **err.params)}"
 
@@ -98,7 +98,7 @@ def demo(weeks: int) -> None:
 @click.password_option(help="Password (asked for when not given; at least 8 characters).")
 def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
     """Create a local account with an argon2-hashed password."""
-    from org.service import create_user
+    from org.accounts import create_user
     from store.db import transaction
     from store.schema import ROLES
 
@@ -121,7 +121,8 @@ def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], pa
 @click.option("--parent", default=None, help="Code of an existing unit to hang the tree under.")
 def import_units_cmd(file: Path, parent: str | None) -> None:
     """Create or update org units from a YAML file (see seeds/demo_org.yaml for the format)."""
-    from org.service import import_units, load_unit_specs
+    from content.units import load_unit_specs
+    from org.units import import_units
     from store.db import transaction
 
     try:
@@ -138,8 +139,8 @@ def import_units_cmd(file: Path, parent: str | None) -> None:
 @cli.command()
 def coverage() -> None:
     """Print which items and drill types cite each directive; exit 1 if a [C] or [D] one is uncovered."""
-    from checklists.content import coverage as compute
-    from checklists.content import load_content
+    from content.bundle import coverage as compute
+    from content.bundle import load_content
 
     try:
         content = load_content(get_settings().seeds_dir)

@@ -11,11 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin.setup import get_meta, set_meta
-from checklists.service import add_note, change_item, open_campaign
+from checklists.campaigns import open_campaign
+from checklists.changes import add_note, change_item
+from content.units import load_unit_specs
 from core.clock import local_zone
+from org.accounts import create_user
 from org.models import Actor
-from org.service import create_user, import_units, list_units, load_unit_specs
-from store.schema import ChecklistStatus, OrgUnit, TemplateItem, User
+from org.queries import UnitView, all_units
+from org.units import import_units
+from store.schema import ChecklistStatus, OrgUnit, RoleGrant, TemplateItem, User
 
 DEMO_PASSWORD = "peakready-demo"
 
@@ -35,6 +39,34 @@ def demo_accounts(root_code: str, lead_unit_code: str) -> list[DemoAccount]:
         DemoAccount("executive", "陈刚（公司领导）", "executive", root_code),
         DemoAccount("admin", "系统管理员", "admin", None),
     ]
+
+
+@dataclass(frozen=True)
+class DemoAccountRow:
+    """A demo account as the sign-in page lists it."""
+
+    username: str
+    role: str
+    display_name: str
+    unit_zh: str | None
+    unit_en: str | None
+
+
+def demo_account_rows(*, session: Session) -> list[DemoAccountRow]:
+    """The demo accounts to show on the sign-in page; none unless the database holds demo data."""
+    if get_meta("demo", session=session) != "1":
+        return []
+    root = session.scalar(select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
+    rows = []
+    for acc in demo_accounts(root.code if root else "", ""):
+        user = session.scalar(select(User).where(User.username == acc.username))
+        if user is None:
+            continue
+        grant = session.scalar(select(RoleGrant).where(RoleGrant.user_id == user.id).order_by(RoleGrant.id))
+        unit = session.get(OrgUnit, grant.unit_id) if grant and grant.unit_id else None
+        rows.append(DemoAccountRow(acc.username, acc.role, user.display_name, unit and unit.name_zh,
+                                   unit and unit.name_en))
+    return rows
 
 
 NA_REASONS = [
@@ -67,7 +99,7 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
     for acc in accounts:
         create_user(acc.username, DEMO_PASSWORD, acc.display_name, session=session, now=now,
                     grants=[(acc.role, acc.unit_code)])  # type: ignore[list-item]
-    units = list_units(session=session)
+    units = all_units(session=session)
     # One lead per city company, who tick their own sub-tree's items in the history.
     city_leads: dict[int, Actor] = {}
     for u in units:
@@ -144,7 +176,7 @@ def _moment(rng: random.Random, starts_on: date, span: float, now: datetime) -> 
     return min(local.astimezone(UTC), now - timedelta(minutes=10))
 
 
-def _actor_for(by_id: dict[int, OrgUnit], unit_id: int, city_leads: dict[int, Actor], fallback: Actor) -> Actor:
+def _actor_for(by_id: dict[int, UnitView], unit_id: int, city_leads: dict[int, Actor], fallback: Actor) -> Actor:
     unit = by_id[unit_id]
     for ancestor in (int(x) for x in unit.path.strip("/").split("/")):
         if ancestor in city_leads:

@@ -8,8 +8,8 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from checklists.content import Content, SyncReport, load_content
-from checklists.service import sync_content
+from admin.content_sync import SyncReport, sync_content
+from content.bundle import Content, load_content
 from store.db import migrate, transaction
 from store.schema import AppMeta
 

@@ -10,7 +10,8 @@ from ui import loaders, state, widgets
 
 st.title(state.t("page.dashboard"))
 
-campaigns = loaders.campaigns()
+key = state.change_key()
+campaigns = loaders.campaigns(key)
 if not campaigns:
     st.info(state.t("cl.no_campaign"))
     st.stop()
@@ -21,17 +22,17 @@ with c1:
 with c3:
     as_of = st.date_input(state.t("db.as_of"), value=today, min_value=campaign.starts_on,
                           max_value=max(today, campaign.starts_on), key="db_as_of")
-hwm = state.high_water_mark()
-table = loaders.readiness_by_unit(campaign.id, as_of, hwm)
+table = loaders.readiness_by_unit(campaign.id, as_of, key)
 if table.empty:
     st.info(state.t("cl.no_units"))
     st.stop()
-units = [u for u in loaders.all_units() if u.id in set(table["unit_id"])]
+in_table = set(table["unit_id"])
+units = [u for u in loaders.all_units(key) if u.id in in_table]
 with c2:
     unit = widgets.select_by_id(state.t("db.unit"), units, key="db_unit", fmt=widgets.unit_label,
                                 default_id=loaders.home_unit_id(state.actor().user_id))
 
-series = loaders.series(campaign.id, unit.id, campaign.starts_on, as_of, hwm)
+series = loaders.series(campaign.id, unit.id, campaign.starts_on, as_of, key)
 now_value = series["readiness"].iloc[-1]
 week_ago = series["readiness"].iloc[max(0, len(series) - 8)]
 m1, m2, m3 = st.columns(3)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from admin.demo import DEMO_PASSWORD
 from core.errors import DomainError
-from org.service import authenticate
+from org.accounts import authenticate
 from store.db import transaction
 from ui import state
 from ui.loaders import demo_accounts_table
@@ -32,7 +32,7 @@ with left:
                 with transaction(state.engine()) as session:
                     who = authenticate(username, password, session=session)
             except DomainError as err:
-                st.error(state.t(err.code, **err.params))
+                st.error(state.error_text(err))
             else:
                 state.sign_in(who)
                 st.rerun()

@@ -2,14 +2,14 @@
 
 import streamlit as st
 
-from checklists.rules import readiness
-from readiness.series import section_progress
+from readiness.series import checklist_summary, section_progress
 from ui import loaders, state, widgets
 
 st.title(state.t("page.checklist"))
 state.show_flash()
 
-campaigns = loaders.campaigns()
+key = state.change_key()
+campaigns = loaders.campaigns(key)
 if not campaigns:
     st.info(state.t("cl.no_campaign"))
     st.stop()
@@ -17,7 +17,7 @@ if not campaigns:
 left, mid, right = st.columns([2, 3, 2])
 with left:
     campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="cl_campaign", fmt=lambda c: c.name)
-units = loaders.units_of(campaign.id)
+units = loaders.units_of(campaign.id, key)
 if not units:
     st.info(state.t("cl.no_units"))
     st.stop()
@@ -28,16 +28,15 @@ with right:
     show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key=widgets.lang_key("cl_show"),
                                 format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
 
-rows = loaders.checklist(campaign.id, unit.id, state.high_water_mark())
+rows = loaders.checklist(campaign.id, unit.id, key)
 today = state.today()
 progress = section_progress(rows)
-applicable = [r for r in rows if r.status != "na"]
-ready = readiness(sum(r.weight for r in rows if r.status == "done"), sum(r.weight for r in rows if r.status == "na"),
-                  sum(r.weight for r in rows))
+summary = checklist_summary(rows)
+ready = summary["readiness"]
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(state.t("cl.readiness"), "—" if ready is None else f"{ready:.0%}")
-m2.metric(state.t("cl.done_count"), f"{sum(r.status == 'done' for r in rows)} / {len(applicable)}")
+m2.metric(state.t("cl.done_count"), f"{summary['done']} / {summary['applicable']}")
 m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in rows))
 m4.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - today).days))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, text
 
-from checklists import service
+from checklists import changes, queries
 from checklists.rules import weight_deltas
 from org.models import Actor
 from readiness.series import readiness_series, unit_readiness
@@ -174,7 +174,7 @@ def main() -> None:
         reads["series_city"] = timed("city series", lambda: readiness_series(
             1, start=date(2026, 10, 1), end=as_of, root_unit_id=2, session=s))
         reads["checklist"] = timed(f"one unit's checklist ({args.items} items)",
-                                   lambda: service.unit_checklist(1, leaf, session=s))
+                                   lambda: queries.unit_checklist(1, leaf, session=s))
 
     rng = random.Random(1)
     with snapshot(engine) as s:
@@ -186,7 +186,7 @@ def main() -> None:
     for u, i, v in picks:
         t = time.perf_counter()
         with transaction(engine) as s:
-            service.mark_done(1, u, i, expected_version=v, session=s, actor=actor, now=at)
+            changes.mark_done(1, u, i, expected_version=v, session=s, actor=actor, now=at)
         lat.append((time.perf_counter() - t) * 1000)
     lat.sort()
     p50, p95 = lat[len(lat) // 2], lat[int(len(lat) * 0.95) - 1]

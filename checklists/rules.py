@@ -27,11 +27,3 @@ def weight_deltas(before: str, after: str, weight: int) -> tuple[int, int]:
     done = (weight if after == "done" else 0) - (weight if before == "done" else 0)
     na = (weight if after == "na" else 0) - (weight if before == "na" else 0)
     return done, na
-
-
-def readiness(done: float, na: float, total: float) -> float | None:
-    """Weighted completion of the applicable items, 0..1; None when nothing applies."""
-    applicable = total - na
-    if applicable <= 0:
-        return None
-    return done / applicable

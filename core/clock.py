@@ -1,33 +1,65 @@
-"""Time helpers: stored in UTC, days counted and shown in the configured zone."""
+"""The one clock of the app and CLI, and time helpers: stored in UTC, days counted and shown in the configured zone.
+
+Domain functions never read the clock; they are handed `now` / `today`. The pages
+and the CLI read it here. `READINESS_NOW` (an ISO date or date-time) starts the
+clock at that moment instead of the real time and lets it run on from there, so a
+demo can be shown "in the middle of the peak" and tests do not depend on the day
+they run.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import time
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.config import get_settings
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
 def local_zone() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
+@lru_cache(maxsize=8)
+def _anchor(start: datetime) -> float:
+    """When (monotonic seconds) this process first read a clock set to `start`."""
+    return time.monotonic()
+
+
 def utcnow() -> datetime:
-    """The current instant in UTC (only the UI and CLI call this)."""
-    return datetime.now(UTC)
+    """The current instant in UTC: the real time, or the set clock (READINESS_NOW) running on."""
+    start = get_settings().now
+    if start is None:
+        return datetime.now(UTC)
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=local_zone())
+    return start.astimezone(UTC) + timedelta(seconds=time.monotonic() - _anchor(start))
+
+
+def today() -> date:
+    """Today's calendar day in the local zone, by the app's clock."""
+    return local_day(utcnow())
 
 
 def local_day(moment: datetime) -> date:
     """The calendar day of an instant in the local zone."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(local_zone()).date()
+    return to_local(moment).date()
 
 
 def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(local_zone())
+
+
+def format_local(moment: datetime | None) -> str:
+    """An instant as local 'YYYY-MM-DD HH:MM' (stored times are UTC; SQLite drops the zone)."""
+    if moment is None:
+        return "-"
+    return to_local(as_utc(moment)).strftime(TIME_FORMAT)
 
 
 def as_utc(moment: datetime) -> datetime:

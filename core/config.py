@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +26,33 @@ class Settings(BaseSettings):
     default_language: str = Field(default="zh", description="Language of the UI before the user picks one: zh or en.")
     timezone: str = Field(default="Asia/Shanghai", description="Zone in which dates are shown and days are counted.")
     sqlite_busy_timeout_ms: int = Field(default=5000, description="How long SQLite waits for a lock.")
+    sqlite_synchronous: str = Field(
+        default="FULL",
+        description="SQLite durability: FULL (a committed tick survives a power loss) or NORMAL (faster; the "
+        "last commits can be lost on power loss).",
+    )
+    now: datetime | None = Field(
+        default=None,
+        description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "
+        "and let it run on; empty: the real time. For demos and tests.",
+    )
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _date_or_datetime(cls, v: object) -> object:
+        if v in ("", None):
+            return None
+        if isinstance(v, str) and len(v) == 10:
+            return datetime.combine(date.fromisoformat(v), time(9, 0))
+        return v
+
+    @field_validator("sqlite_synchronous")
+    @classmethod
+    def _known_sync(cls, v: str) -> str:
+        v = v.upper()
+        if v not in ("FULL", "NORMAL", "EXTRA"):
+            raise ValueError("sqlite_synchronous must be FULL, EXTRA or NORMAL")
+        return v
 
     @field_validator("default_language")
     @classmethod

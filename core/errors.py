@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refused use-case; `code` is a key in ui/strings.py, `params` fill it in."""
+    """A refused use-case; `code` is a key in the string catalogue (core/i18n), `params` fill it in."""
 
     code = "error.generic"
 

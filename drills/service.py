@@ -2,40 +2,41 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checklists.content import SyncReport, content_hash
-from drills.models import DrillType as DrillTypeModel
 from store.schema import DrillType
 
 
-def sync_drill_types(drill_types: dict[str, DrillTypeModel], *, session: Session) -> SyncReport:
-    """Insert or update drill types by key; unchanged ones are left alone."""
-    report = SyncReport()
-    for dt in drill_types.values():
-        digest = content_hash(dt)
-        row = session.scalar(select(DrillType).where(DrillType.key == dt.key))
-        label = f"drill type {dt.key}"
-        if row is not None and row.content_hash == digest:
-            report.unchanged.append(label)
-            continue
-        if row is None:
-            row = DrillType(key=dt.key)
-            session.add(row)
-            report.added.append(label)
-        else:
-            report.updated.append(label)
-        data = dt.model_dump(mode="json")
-        for field in (
-            "name_zh", "name_en", "description_zh", "description_en", "sources", "scopes", "modes",
-            "frequency_months", "typical_duration_hours", "disciplines", "objectives",
-        ):
-            setattr(row, field, data[field])
-        row.content_hash = digest
-    session.flush()
-    return report
+@dataclass(frozen=True)
+class DrillTypeView:
+    """A drill type as the catalogue shows it (a read model, not a database row)."""
+
+    key: str
+    name_zh: str
+    name_en: str
+    description_zh: str
+    description_en: str
+    sources: tuple[str, ...]
+    scopes: tuple[str, ...]
+    modes: tuple[str, ...]
+    frequency_months: int
+    typical_duration_hours: float
+    disciplines: tuple[str, ...]
+    objectives: tuple[dict, ...]
 
 
-def list_drill_types(*, session: Session) -> list[DrillType]:
-    return list(session.scalars(select(DrillType).order_by(DrillType.id)))
+def list_drill_types(*, session: Session) -> list[DrillTypeView]:
+    """Every drill type in catalogue order."""
+    return [
+        DrillTypeView(
+            key=d.key, name_zh=d.name_zh, name_en=d.name_en, description_zh=d.description_zh,
+            description_en=d.description_en, sources=tuple(d.sources), scopes=tuple(d.scopes),
+            modes=tuple(d.modes), frequency_months=d.frequency_months,
+            typical_duration_hours=d.typical_duration_hours, disciplines=tuple(d.disciplines),
+            objectives=tuple(d.objectives),
+        )
+        for d in session.scalars(select(DrillType).order_by(DrillType.id))
+    ]

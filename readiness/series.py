@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from checklists.rules import readiness
+from readiness.formula import readiness
 from store.schema import CampaignUnit, OrgUnit, ReadinessDaily
 
 SERIES_COLUMNS = ["day", "done", "na", "total", "readiness"]
@@ -27,11 +27,6 @@ def _weight_sums() -> tuple:
         func.sum(ReadinessDaily.na_delta),
         func.sum(ReadinessDaily.total_delta),
     )
-
-
-def _ratio(done: pd.Series, na: pd.Series, total: pd.Series) -> pd.Series:
-    applicable = total - na
-    return (done / applicable.where(applicable > 0)).astype(float)
 
 
 def unit_readiness(campaign_id: int, as_of: date, *, session: Session) -> pd.DataFrame:
@@ -118,7 +113,7 @@ def cumulative(deltas: pd.DataFrame, *, start: date, end: date) -> pd.DataFrame:
         d = d.groupby("day")[["done", "na", "total"]].sum().astype("int64").cumsum()
         d = d.reindex(d.index.union(days)).ffill().fillna(0).astype("int64")
         out = d.loc[(d.index >= days[0]) & (d.index <= days[-1])].reset_index(names="day")
-    out["readiness"] = _ratio(out["done"], out["na"], out["total"])
+    out["readiness"] = readiness(out["done"], out["na"], out["total"])
     out["day"] = out["day"].dt.date
     return out[SERIES_COLUMNS]
 
@@ -137,10 +132,21 @@ def section_progress(rows: Iterable) -> pd.DataFrame:
     df["is_done"] = df["status"] == "done"
     df["is_applicable"] = df["status"] != "na"
     df["w_done"] = df["weight"] * df["is_done"]
-    df["w_app"] = df["weight"] * df["is_applicable"]
+    df["w_na"] = df["weight"] * ~df["is_applicable"]
     g = df.groupby(["section_key", "section_zh", "section_en"], sort=False).agg(
         done=("is_done", "sum"), applicable=("is_applicable", "sum"), items=("status", "size"),
-        w_done=("w_done", "sum"), w_app=("w_app", "sum"),
+        w_done=("w_done", "sum"), w_na=("w_na", "sum"), w_total=("weight", "sum"),
     ).reset_index()
-    g["readiness"] = (g["w_done"] / g["w_app"].where(g["w_app"] > 0)).astype(float)
-    return g.drop(columns=["w_done", "w_app"])
+    g["readiness"] = readiness(g["w_done"], g["w_na"], g["w_total"])
+    return g.drop(columns=["w_done", "w_na", "w_total"])
+
+
+def checklist_summary(rows: Iterable) -> dict[str, float | int | None]:
+    """A unit's checklist in figures: weighted readiness, items done and applicable."""
+    rows = list(rows)
+    weight = {s: sum(r.weight for r in rows if r.status == s) for s in ("done", "na")}
+    return {
+        "readiness": readiness(weight["done"], weight["na"], sum(r.weight for r in rows)),
+        "done": sum(r.status == "done" for r in rows),
+        "applicable": sum(r.status != "na" for r in rows),
+    }

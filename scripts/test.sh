@@ -57,6 +57,9 @@ export READINESS_TEST_POSTGRES_URL="$pg_url"
 log "ruff"
 .venv/bin/python -m ruff check .
 
+log "layer contracts (import-linter, pyproject.toml)"
+.venv/bin/lint-imports
+
 log "pytest"
 set +e
 .venv/bin/python -m pytest "$@"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import get_settings
@@ -33,7 +33,9 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={settings.sqlite_busy_timeout_ms}")
             cur.execute("PRAGMA foreign_keys=ON")
-            cur.execute("PRAGMA synchronous=NORMAL")
+            # FULL: a commit is on disk before it returns, so an audit entry survives a power loss
+            # (the cost is measured by `python -m bench --sync`; see the README).
+            cur.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
             cur.close()
             # Let SQLAlchemy, not the sqlite3 module, decide when a transaction starts.
             dbapi_conn.isolation_level = None
@@ -55,12 +57,18 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """One writing unit of work: commits when the block ends, rolls everything back on error."""
+def transaction(engine: Engine, *, bump: bool = True) -> Iterator[Session]:
+    """One writing unit of work: commits when the block ends, rolls everything back on error.
+
+    It bumps the change counter just before committing (bump=False only for writes no page
+    shows, such as sign-in bookkeeping), so cached pages refresh after any change.
+    """
     with session_factory(engine)() as session:
         session.connection(execution_options={"sqlite_immediate": True})
         try:
             yield session
+            if bump:
+                bump_change_counter(session)
             session.commit()
         except BaseException:
             session.rollback()
@@ -74,6 +82,35 @@ def snapshot(engine: Engine) -> Iterator[Session]:
     # so loaded rows stay usable after the block.
     with session_factory(engine)() as session:
         yield session
+
+
+def bump_change_counter(session: Session) -> None:
+    """Count one more change (called in the writing transaction itself)."""
+    session.execute(text("UPDATE change_counter SET value = value + 1 WHERE id = 1"))
+
+
+def change_counter(session: Session) -> int:
+    """How many writing transactions have committed: the pages' cache key."""
+    return int(session.execute(text("SELECT value FROM change_counter WHERE id = 1")).scalar() or 0)
+
+
+def schema_state(engine: Engine) -> str:
+    """'missing' (no database or no tables yet), 'outdated' (needs `manage.py init`) or 'ready'.
+
+    Never creates an SQLite file that is not there.
+    """
+    from alembic.script import ScriptDirectory
+
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        if path and path != ":memory:" and not Path(path).exists():
+            return "missing"
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return "missing"
+        current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return "ready" if current == head else "outdated"
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -4,7 +4,8 @@ Reading order: content (directives, templates, drill types) → organisation and
 people → campaigns → the checklist event log and the projections kept from it.
 The event log is the source of truth; `checklist_status` and `readiness_daily`
 are projections written in the same transaction as each event and can be rebuilt
-from the log at any time (checklists.service.rebuild_projections).
+from the log at any time (checklists.rebuild). `change_counter` is bumped by every
+writing transaction, so the pages' caches know exactly when anything changed.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     Date,
@@ -58,6 +60,15 @@ class AppMeta(Base):
     __tablename__ = "app_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ChangeCounter(Base):
+    """A single row bumped in the same transaction as every write (store.db.transaction):
+    page caches are keyed on it, which is exact even when PostgreSQL commits ids out of order."""
+
+    __tablename__ = "change_counter"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Directive(Base):
@@ -219,6 +230,9 @@ class ChecklistEvent(Base):
     __table_args__ = (
         CheckConstraint("action IN ('done','na','reopen','note')", name="action"),
         Index("ix_checklist_events_item", "campaign_id", "unit_id", "item_id", "id"),
+        # Each version of an item's state has at most one successor: two writers that both saw
+        # version n cannot both append, whatever the service does.
+        Index("ux_checklist_events_successor", "campaign_id", "unit_id", "item_id", "prev_version", unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))

@@ -14,9 +14,11 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from admin.setup import initialize
-from checklists import service
+from checklists import campaigns, changes, queries
+from content.units import load_unit_specs
+from org.accounts import create_user
 from org.models import Actor
-from org.service import create_user, import_units, load_unit_specs
+from org.units import import_units
 from store.db import make_engine, transaction
 
 pytest_plugins = ["tests.demo_fixtures"]
@@ -96,13 +98,13 @@ class World:
     items: dict[str, int]
 
     def change(self, unit: str, item: str, action: str, *, actor: Actor | None = None, at: datetime = NOW,
-               text: str = "", version: int | None = None) -> service.ChangeResult:
+               text: str = "", version: int | None = None) -> changes.ChangeResult:
         """Apply an action as a user would, at the version currently shown unless told otherwise."""
         with transaction(self.engine) as s:
             if version is None:
-                rows = service.unit_checklist(self.campaign_id, self.units[unit], session=s)
+                rows = queries.unit_checklist(self.campaign_id, self.units[unit], session=s)
                 version = next(r.version for r in rows if r.item_id == self.items[item])
-            return service.change_item(self.campaign_id, self.units[unit], self.items[item], action,
+            return changes.change_item(self.campaign_id, self.units[unit], self.items[item], action,
                                        expected_version=version, text=text, session=s,
                                        actor=actor or self.lead, now=at)
 
@@ -118,7 +120,7 @@ def build_world(engine: Engine, *, starts_on: date = date(2026, 10, 1), peak: da
         other_user = create_user("other", "correct-horse", "李娜", session=s, now=NOW)
         lead = Actor(lead_user.id, lead_user.username, lead_user.display_name)
         other = Actor(other_user.id, other_user.username, other_user.display_name)
-        campaign = service.open_campaign("2027 迎峰度夏", "mini", peak_start=peak, starts_on=starts_on,
+        campaign = campaigns.open_campaign("2027 迎峰度夏", "mini", peak_start=peak, starts_on=starts_on,
                                          unit_codes=["P", "C1", "C1-K1", "C1-K2", "C2"], session=s, actor=lead,
                                          now=NOW)
         units = {u.code: u.id for u in s.scalars(select(OrgUnit))}

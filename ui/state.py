@@ -6,15 +6,13 @@ from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
-from sqlalchemy import func, inspect, select
 
-from core.clock import local_zone, utcnow
+from core import clock
 from core.config import get_settings
 from core.errors import DomainError
+from core.i18n import t as translate
 from org.models import Actor
-from store.db import make_engine, snapshot
-from store.schema import CampaignUnit, ChecklistEvent
-from ui.strings import t as translate
+from store.db import change_counter, make_engine, schema_state, snapshot
 
 LANG = "lang"
 ACTOR = "actor"
@@ -53,23 +51,25 @@ def sign_out() -> None:
         st.session_state[LANG] = keep
 
 
+def utcnow():
+    """The app's clock (core.clock; settable with READINESS_NOW)."""
+    return clock.utcnow()
+
+
 def today() -> date:
-    """Only the UI reads the clock; domain code is handed this date."""
-    return utcnow().astimezone(local_zone()).date()
+    """Only the pages read the clock; domain code is handed this date."""
+    return clock.today()
 
 
 def database_ready() -> bool:
-    return inspect(engine()).has_table("checklist_events")
+    return schema_state(engine()) == "ready"
 
 
-def high_water_mark() -> tuple[int, int]:
-    """The newest event id and the number of campaign memberships: cache keys include it,
-    so every app server sees fresh data after any tick or any unit joining a campaign."""
+def change_key() -> int:
+    """The database's change counter, bumped by every write: the data caches' key, so every
+    app server sees fresh data after any change, in whatever order transactions commit."""
     with snapshot(engine()) as s:
-        return (
-            int(s.scalar(select(func.coalesce(func.max(ChecklistEvent.id), 0)))),
-            int(s.scalar(select(func.count()).select_from(CampaignUnit))),
-        )
+        return change_counter(s)
 
 
 def flash(kind: str, text: str) -> None:
@@ -92,7 +92,20 @@ def run_action(fn: Callable[[], str]) -> None:
     try:
         flash("success", fn())
     except DomainError as err:
-        flash("error", t(err.code, **err.params))
+        flash("error", error_text(err))
+
+
+def error_text(err: DomainError) -> str:
+    """A domain error in the user's language, safe to show as Markdown: any user text in it is escaped."""
+    return t(err.code, **{k: escape_markdown(v) if isinstance(v, str) else v for k, v in err.params.items()})
+
+
+_MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~:$&=")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that Streamlit's Markdown shows literally: no links, images, emphasis, icons or HTML."""
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in text)
 
 
 def name(row: object, prefix: str = "name") -> str:

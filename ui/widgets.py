@@ -7,16 +7,21 @@ from datetime import date
 
 import streamlit as st
 
-from checklists import service
-from checklists.service import ChecklistRow
-from core.clock import as_utc, to_local
-from store.db import snapshot, transaction
-from ui import state
+from checklists.changes import MAX_TEXT, change_item
+from checklists.queries import ChecklistRow
+from core.clock import format_local
+from store.db import transaction
+from ui import loaders, state
 
 STATUS_ICON = {"open": ":material/check_box_outline_blank:", "done": ":green[:material/check_box:]", "na": ":gray[:material/do_not_disturb_on:]"}
 CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
 PENDING = "pending_form"  # session key: (action, item_id) whose reason / note form is open
 HISTORY = "history_item"  # session key: item_id whose log is shown
+
+
+def plain(text: str) -> None:
+    """Show text a user typed exactly as typed: no Markdown, no HTML, no images, no links."""
+    st.text(text, width="stretch")
 
 
 def unit_label(unit: object) -> str:
@@ -58,7 +63,7 @@ def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text:
 
     def call() -> str:
         with transaction(state.engine()) as session:
-            service.change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
+            change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
                                 text=text, session=session, actor=who, now=state.utcnow())
         st.session_state.pop(PENDING, None)
         return state.t(f"cl.saved_{action}", item=item[:40])
@@ -79,18 +84,18 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date) -> 
         due = state.t("cl.due", date=row.due.isoformat())
         if row.overdue(today):
             due = f":red[**{due} · {state.t('cl.overdue')}**]"
-        st.markdown(f"{STATUS_ICON[row.status]} {badge} {getattr(row, f'text_{lang}')}  \n"
-                    f"<small>{due} · {state.t(f'disc.{row.discipline}')} · "
-                    f"{state.t('cl.sources', ids=', '.join(row.sources))}</small>", unsafe_allow_html=True)
-        details = [state.t("cl.evidence", text=getattr(row, f"evidence_{lang}"))]
+        # Template texts are our own content (Markdown is safe there); what users typed is shown as
+        # plain text only (st.text parses neither Markdown nor HTML).
+        st.markdown(f"{STATUS_ICON[row.status]} {badge} {getattr(row, f'text_{lang}')}")
+        st.caption(f"{due} · {state.t(f'disc.{row.discipline}')} · "
+                   f"{state.t('cl.sources', ids=', '.join(row.sources))} · "
+                   f"{state.t('cl.evidence', text=getattr(row, f'evidence_{lang}'))}")
         if row.na_reason:
-            details.append(state.t("cl.na_reason", text=row.na_reason))
+            plain(state.t("cl.na_reason", text=row.na_reason))
         if row.note:
-            details.append(state.t("cl.note", text=row.note))
+            plain(state.t("cl.note", text=row.note))
         if row.updated_at:
-            details.append(state.t("cl.last_change", who=row.updated_by,
-                                   when=to_local(row.updated_at).strftime("%Y-%m-%d %H:%M")))
-        st.caption(" · ".join(details))
+            plain(state.t("cl.last_change", who=row.updated_by, when=format_local(row.updated_at)))
     with btn_col:
         b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
         args = (campaign_id, unit_id, row)
@@ -127,21 +132,20 @@ def _toggle_history(item_id: int) -> None:
 
 def _history(campaign_id: int, unit_id: int, item_id: int) -> None:
     """The item's full log for this unit, newest first, from the append-only event log."""
-    with snapshot(state.engine()) as session:
-        log = service.item_history(campaign_id, unit_id, item_id, session=session)
+    log = loaders.history(campaign_id, unit_id, item_id)
     if not log:
         st.caption(state.t("cl.history_empty"))
         return
     st.dataframe(
         [
             {
-                state.t("cl.col_when"): to_local(as_utc(when)).strftime("%Y-%m-%d %H:%M"),
-                state.t("cl.col_who"): who,
-                state.t("cl.col_action"): state.t(f"cl.btn_{action}"),
-                state.t("cl.col_status"): f"{state.t(f'status.{before}')} → {state.t(f'status.{after}')}",
-                state.t("cl.col_text"): text,
+                state.t("cl.col_when"): format_local(e.occurred_at),
+                state.t("cl.col_who"): e.who,
+                state.t("cl.col_action"): state.t(f"cl.btn_{e.action}"),
+                state.t("cl.col_status"): f"{state.t(f'status.{e.status_before}')} → {state.t(f'status.{e.status_after}')}",
+                state.t("cl.col_text"): e.text,
             }
-            for when, who, action, before, after, text in reversed(log)
+            for e in reversed(log)
         ],
         hide_index=True,
         width="stretch",
@@ -154,7 +158,7 @@ def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str)
     with st.form(f"form_{action}_{row.item_id}"):
         st.markdown(state.t(f"cl.{action}_form_title", item=item))
         label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
-        st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=service.MAX_TEXT)
+        st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=MAX_TEXT)
         ok, cancel = st.columns(2)
         ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,
                               args=(campaign_id, unit_id, row, action))

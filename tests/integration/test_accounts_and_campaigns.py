@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from checklists import service
+from checklists import campaigns, queries
 from core.errors import AuthError, InvalidInput, NotFound
-from org.service import authenticate, create_user
+from org.accounts import authenticate, create_user
 from store.db import snapshot, transaction
 from store.schema import Campaign, ChecklistStatus, User
 from tests.conftest import NOW
@@ -52,7 +52,7 @@ def test_opening_a_campaign_with_bad_input_is_refused_and_stores_nothing(world, 
     with snapshot(world.engine) as s:
         before = (len(s.scalars(select(Campaign)).all()), len(s.scalars(select(ChecklistStatus)).all()))
     with pytest.raises((InvalidInput, NotFound)) as err, transaction(world.engine) as s:
-        service.open_campaign(args.pop("name"), args.pop("template_key"), session=s, actor=world.lead, now=NOW,
+        campaigns.open_campaign(args.pop("name"), args.pop("template_key"), session=s, actor=world.lead, now=NOW,
                               **args)
     assert err.value.code == code
     with snapshot(world.engine) as s:
@@ -60,15 +60,15 @@ def test_opening_a_campaign_with_bad_input_is_refused_and_stores_nothing(world, 
 
 
 def test_a_unit_joining_later_gets_every_item_open(world):
-    from org.models import UnitSpec
-    from org.service import import_units
+    from content.models import UnitSpec
+    from org.units import import_units
 
     with transaction(world.engine) as s:
         import_units([UnitSpec(code="C3", name_zh="丙市公司", name_en="City C", kind="city")], session=s,
                      parent_code="P")
-        assert service.add_units(world.campaign_id, ["C3", "C1"], session=s, joined_on=date(2026, 11, 10)) == 1
+        assert campaigns.add_units(world.campaign_id, ["C3", "C1"], session=s, joined_on=date(2026, 11, 10)) == 1
     with snapshot(world.engine) as s:
-        rows = service.unit_checklist(world.campaign_id, _unit(s, "C3"), session=s)
+        rows = queries.unit_checklist(world.campaign_id, _unit(s, "C3"), session=s)
     assert len(rows) == 4 and {r.status for r in rows} == {"open"}
 
 

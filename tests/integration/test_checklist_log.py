@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from checklists import service
+from checklists import changes, queries, rebuild
 from core.errors import InvalidInput, InvalidTransition, StaleWrite
 from store.db import snapshot, transaction
 from store.schema import ChecklistEvent, ChecklistStatus
@@ -124,13 +124,13 @@ def test_an_item_not_on_the_units_checklist_is_not_found(world):
     from core.errors import NotFound
 
     with pytest.raises(NotFound), transaction(world.engine) as s:
-        service.change_item(world.campaign_id, world.units["C1"], 9999, "done", expected_version=0, session=s,
+        changes.change_item(world.campaign_id, world.units["C1"], 9999, "done", expected_version=0, session=s,
                             actor=world.lead, now=NOW)
 
 
 def test_the_checklist_shows_due_dates_and_overdue_items(world):
     with snapshot(world.engine) as s:
-        rows = {r.key: r for r in service.unit_checklist(world.campaign_id, world.units["C1-K1"], session=s)}
+        rows = {r.key: r for r in queries.unit_checklist(world.campaign_id, world.units["C1-K1"], session=s)}
     assert rows["mini-plan-approved"].due.isoformat() == "2027-05-16"  # 30 days before 15 June
     assert rows["mini-cable-seal"].due.isoformat() == "2027-06-25"  # 10 days after peak start
     assert rows["mini-plan-approved"].overdue(rows["mini-plan-approved"].due + timedelta(days=1))
@@ -161,5 +161,5 @@ def test_projections_rebuilt_from_the_log_alone_match_the_ones_kept_live(world):
 
     live = snapshot_of_projections()
     with transaction(world.engine) as s:
-        service.rebuild_projections(world.campaign_id, session=s)
+        rebuild.rebuild_projections(world.campaign_id, session=s)
     assert snapshot_of_projections() == live

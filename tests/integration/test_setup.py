@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from admin.demo import DEMO_PASSWORD, load_demo
 from admin.setup import initialize
-from checklists.content import load_content
+from content.bundle import load_content
 from core.errors import ContentError, InvalidInput
-from org.service import authenticate
+from org.accounts import authenticate
 from store.db import snapshot, transaction
 from store.schema import Campaign, ChecklistEvent, DrillType, OrgUnit, Template, TemplateItem
 from tests.conftest import FIXTURE_SEEDS, NOW, REAL_SEEDS, build_world

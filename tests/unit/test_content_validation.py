@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from checklists.content import load_content
+from content.bundle import load_content
 from core.errors import ContentError
 from tests.conftest import FIXTURE_SEEDS
 

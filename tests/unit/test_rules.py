@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from checklists.rules import check_transition, readiness, weight_deltas
+from checklists.rules import check_transition, weight_deltas
 from core.errors import InvalidTransition
+from readiness.formula import readiness
 from readiness.series import cumulative
 
 ALLOWED = [("done", "open"), ("done", "na"), ("na", "open"), ("na", "done"), ("reopen", "done"),

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
+from core.i18n import LANGUAGES, STRINGS, t
 from tests.conftest import ROOT
-from ui.strings import LANGUAGES, STRINGS, t
 
-DOMAIN_PACKAGES = ["core", "store", "checklists", "drills", "readiness", "org", "admin"]
+DOMAIN_PACKAGES = ["core", "store", "content", "checklists", "drills", "readiness", "org", "admin"]
 
 
 @pytest.mark.parametrize("key", sorted(STRINGS))
@@ -35,7 +35,7 @@ def used_keys() -> set[str]:
 
 def test_every_string_key_the_pages_use_is_in_the_catalogue():
     missing = sorted(k for k in used_keys() if k not in STRINGS)
-    assert not missing, f"keys used but not in ui/strings.py: {missing}"
+    assert not missing, f"keys used but not in core/i18n/: {missing}"
 
 
 def test_a_message_is_filled_in_and_translates_status_codes():
@@ -61,3 +61,18 @@ def test_importing_every_domain_module_loads_no_streamlit():
         "print('streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def imported_modules(path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add(node.module or "")
+    return {n.split(".")[0] for n in names}
+
+
+def test_the_command_line_imports_neither_streamlit_nor_the_pages():
+    assert not imported_modules(ROOT / "manage.py") & {"streamlit", "ui", "app_pages"}

@@ -1,12 +1,6 @@
-"""Every UI string and error message, in Simplified Chinese and English (one catalogue).
-
-Pure Python: the command line uses it too. `t(key, lang, **params)` fills in
-str.format placeholders; a test fails when a key lacks either language.
-"""
+"""The app's pages and the domain errors they show, in Simplified Chinese and English."""
 
 from __future__ import annotations
-
-LANGUAGES = ("zh", "en")
 
 STRINGS: dict[str, dict[str, str]] = {
     # app frame
@@ -164,21 +158,3 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.invalid_transition": {"zh": "当前状态为“{status}”，不能执行“{action}”。", "en": "An item that is “{status}” cannot be given “{action}”."},
     "error.stale_write": {"zh": "该条目已被 {who} 于 {when} 修改（现为“{status}”），页面已刷新，请确认后重试。", "en": "{who} changed this item at {when} (it is now “{status}”); the page is refreshed, check and try again."},
 }
-
-
-def t(key: str, lang: str, /, **params: object) -> str:
-    """The text for `key` in `lang`, placeholders filled; status/action codes in params are translated."""
-    entry = STRINGS.get(key)
-    if entry is None:
-        return key
-    text = entry.get(lang) or entry.get("zh") or key
-    for name in ("status", "action"):
-        value = params.get(name)
-        if isinstance(value, str):
-            label = STRINGS.get(f"{name}.{value}") or STRINGS.get(f"cl.btn_{value}")
-            if label:
-                params[name] = label.get(lang, value)
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError):
-        return text

@@ -1,4 +1,4 @@
-"""Load and validate seeds/directives.yaml and seeds/templates/*.yaml.
+"""Read YAML content and validate it: the reading every seed kind shares, plus directives and templates.
 
 A file with a mistake is refused with a ContentError naming the file, the place
 (section and item key) and the problem, so an editor can fix it at once.
@@ -12,17 +12,24 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from checklists.models import Directive, Template
+from content.models import Directive, Template
 from core.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
 
 
 def read_yaml(path: Path) -> Any:
+    """The parsed YAML of a file; a missing, unreadable, non-UTF-8 or malformed file is a ContentError."""
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(str(path), "-", "file not found / 文件不存在") from None
+    except IsADirectoryError:
+        raise ContentError(str(path), "-", "a folder, not a file / 这是文件夹而不是文件") from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(str(path), f"byte {exc.start}", "not UTF-8 text / 文件不是 UTF-8 编码") from None
+    except OSError as exc:
+        raise ContentError(str(path), "-", f"cannot be read / 无法读取: {exc.strerror}") from None
     except yaml.YAMLError as exc:
         raise ContentError(str(path), "-", f"not valid YAML / YAML 格式错误: {exc}") from None
 

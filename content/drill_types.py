@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checklists.models import Directive
-from checklists.templates import check_sources, read_yaml, validate
+from content.models import Directive, DrillType
+from content.reading import check_sources, read_yaml, validate
 from core.errors import ContentError
-from drills.models import DrillType
 
 
 def load_drill_types(path: Path, directives: dict[str, Directive]) -> dict[str, DrillType]:

@@ -1,14 +1,12 @@
-"""Content models (pydantic): directives and checklist templates, with their pure rules."""
+"""Seed content models (pydantic): directives, checklist templates, drill types and organisation units."""
 
 from __future__ import annotations
 
-import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
-KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-CJK = re.compile(r"[\u4e00-\u9fff]")
+from core.fields import KEY_PATTERN, Strict, chinese_text, english_text
 
 Criticality = Literal["critical", "major", "normal"]
 Discipline = Literal[
@@ -26,27 +24,6 @@ Discipline = Literal[
 ]
 DISCIPLINES: tuple[str, ...] = Discipline.__args__  # type: ignore[attr-defined]
 WEIGHTS: dict[str, int] = {"critical": 3, "major": 2, "normal": 1}
-
-
-def chinese_text(value: str) -> str:
-    """Refuse an empty Chinese text or one with no Chinese characters in it."""
-    value = value.strip()
-    if not value:
-        raise ValueError("Chinese text is empty / 中文文本为空")
-    if not CJK.search(value):
-        raise ValueError("Chinese text has no Chinese characters / 中文文本中没有汉字")
-    return value
-
-
-def english_text(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValueError("English text is empty / 英文文本为空")
-    return value
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Directive(Strict):
@@ -123,3 +100,64 @@ class Template(Strict):
 
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
+
+
+# ── Drill types ──
+
+Scope = Literal["comprehensive", "single_subject"]
+Mode = Literal["live", "tabletop"]
+
+
+class Objective(Strict):
+    key: str = Field(pattern=KEY_PATTERN, max_length=96)
+    text_zh: str
+    text_en: str
+
+    _zh = field_validator("text_zh")(chinese_text)
+    _en = field_validator("text_en")(english_text)
+
+
+class DrillType(Strict):
+    """A kind of emergency exercise, the directives it carries out and how often it is due."""
+
+    key: str = Field(pattern=KEY_PATTERN, max_length=64)
+    name_zh: str
+    name_en: str
+    description_zh: str = ""
+    description_en: str = ""
+    sources: list[str] = Field(min_length=1)
+    scopes: list[Scope] = Field(min_length=1)
+    modes: list[Mode] = Field(min_length=1)
+    frequency_months: StrictInt = Field(ge=1, le=60)
+    typical_duration_hours: float = Field(gt=0, le=72)
+    disciplines: list[Discipline] = Field(min_length=1)
+    objectives: list[Objective] = Field(min_length=1)
+
+    _zh = field_validator("name_zh")(chinese_text)
+    _en = field_validator("name_en")(english_text)
+
+    @model_validator(mode="after")
+    def _unique_objectives(self) -> DrillType:
+        keys = [o.key for o in self.objectives]
+        dupes = sorted({k for k in keys if keys.count(k) > 1})
+        if dupes:
+            raise ValueError(f"objective {dupes[0]}: duplicate objective key / 目标键重复")
+        return self
+
+
+# ── Organisation units (imports) ──
+
+UnitKind = Literal["province", "city", "county", "department", "station", "plant"]
+
+
+class UnitSpec(Strict):
+    """A unit of the organisation as written in a YAML import, with its children."""
+
+    code: str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]*$", max_length=64)
+    name_zh: str
+    name_en: str
+    kind: UnitKind
+    children: list[UnitSpec] = Field(default_factory=list)
+
+    _zh = field_validator("name_zh")(chinese_text)
+    _en = field_validator("name_en")(english_text)

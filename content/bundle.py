@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from checklists.models import Directive, Template
-from checklists.templates import load_directives, load_templates
-from drills.catalogue import load_drill_types
-from drills.models import DrillType
+from content.drill_types import load_drill_types
+from content.models import Directive, DrillType, Template
+from content.reading import load_directives, load_templates
 
 
 @dataclass(frozen=True)
@@ -57,20 +56,6 @@ def coverage(content: Content) -> list[CoverageRow]:
         drills = tuple(k for k, dt in content.drill_types.items() if d.id in dt.sources)
         rows.append(CoverageRow(d, items, drills))
     return rows
-
-
-@dataclass
-class SyncReport:
-    """What a content load changed; all zeros but `unchanged` means nothing changed."""
-
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-
-    def merge(self, other: SyncReport) -> None:
-        self.added += other.added
-        self.updated += other.updated
-        self.unchanged += other.unchanged
 
 
 def content_hash(model: object) -> str:

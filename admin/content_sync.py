@@ -1,0 +1,136 @@
+"""Load every kind of seed content into the database: directives, templates and drill types.
+
+Crosses the domains on purpose (it is the set-up use-case), so it lives in admin/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from content.bundle import Content, content_hash
+from content.models import DrillType as DrillTypeModel
+from content.models import Template as TemplateModel
+from core.errors import InvalidInput
+from store.schema import Campaign, Directive, DrillType, Template, TemplateItem, TemplateSection
+
+
+@dataclass
+class SyncReport:
+    """What a content load changed; all zeros but `unchanged` means nothing changed."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def merge(self, other: SyncReport) -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+
+
+def sync_content(content: Content, *, session: Session, now: datetime) -> SyncReport:
+    """Load directives, templates and drill types into the database; running it twice changes nothing.
+
+    A template version that a campaign already pins is frozen: changing its file
+    without raising `version` is refused. An unpinned version is replaced in place.
+    """
+    report = SyncReport()
+    for d in content.directives.values():
+        row = session.get(Directive, d.id)
+        values = {"tags": "".join(d.tags), "title_zh": d.title_zh, "title_en": d.title_en}
+        if row is None:
+            session.add(Directive(id=d.id, **values))
+            report.added.append(f"directive {d.id}")
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            report.updated.append(f"directive {d.id}")
+    session.flush()
+    for template in content.templates.values():
+        report.merge(_sync_template(template, session=session, now=now))
+    report.merge(sync_drill_types(content.drill_types, session=session))
+    return report
+
+
+def _sync_template(t: TemplateModel, *, session: Session, now: datetime) -> SyncReport:
+    report = SyncReport()
+    label = f"template {t.key} v{t.version}"
+    digest = content_hash(t)
+    row = session.scalar(select(Template).where(Template.key == t.key, Template.version == t.version))
+    if row is not None and row.content_hash == digest:
+        report.unchanged.append(label)
+        return report
+    if row is not None:
+        pinned = session.scalar(select(func.count()).select_from(Campaign).where(Campaign.template_id == row.id))
+        if pinned:
+            raise InvalidInput("error.template_frozen", template=t.key, version=t.version)
+        session.execute(delete(TemplateItem).where(TemplateItem.template_id == row.id))
+        session.execute(delete(TemplateSection).where(TemplateSection.template_id == row.id))
+        report.updated.append(label)
+    else:
+        row = Template(key=t.key, version=t.version)
+        session.add(row)
+        report.added.append(label)
+    row.name_zh, row.name_en = t.name_zh, t.name_en
+    row.description_zh, row.description_en = t.description_zh, t.description_en
+    row.content_hash, row.loaded_at = digest, now
+    session.flush()
+    position = 0
+    for s_pos, section in enumerate(t.sections):
+        srow = TemplateSection(
+            template_id=row.id, key=section.key, position=s_pos, title_zh=section.title_zh, title_en=section.title_en
+        )
+        session.add(srow)
+        session.flush()
+        for item in section.items:
+            position += 1
+            session.add(
+                TemplateItem(
+                    template_id=row.id,
+                    section_id=srow.id,
+                    key=item.key,
+                    position=position,
+                    text_zh=item.text_zh,
+                    text_en=item.text_en,
+                    sources=list(item.sources),
+                    criticality=item.criticality,
+                    weight=item.weight,
+                    discipline=item.discipline,
+                    due_days_before_peak=item.due_days_before_peak,
+                    evidence_zh=item.evidence_zh,
+                    evidence_en=item.evidence_en,
+                )
+            )
+    session.flush()
+    return report
+
+
+def sync_drill_types(drill_types: dict[str, DrillTypeModel], *, session: Session) -> SyncReport:
+    """Insert or update drill types by key; unchanged ones are left alone."""
+    report = SyncReport()
+    for dt in drill_types.values():
+        digest = content_hash(dt)
+        row = session.scalar(select(DrillType).where(DrillType.key == dt.key))
+        label = f"drill type {dt.key}"
+        if row is not None and row.content_hash == digest:
+            report.unchanged.append(label)
+            continue
+        if row is None:
+            row = DrillType(key=dt.key)
+            session.add(row)
+            report.added.append(label)
+        else:
+            report.updated.append(label)
+        data = dt.model_dump(mode="json")
+        for name in (
+            "name_zh", "name_en", "description_zh", "description_en", "sources", "scopes", "modes",
+            "frequency_months", "typical_duration_hours", "disciplines", "objectives",
+        ):
+            setattr(row, name, data[name])
+        row.content_hash = digest
+    session.flush()
+    return report

@@ -1,0 +1,147 @@
+"""Changing an item: tick done, not applicable, reopen, note. Every change is one appended event.
+
+Each change appends one row to the event log and updates the two projections
+(current status, per-day readiness deltas) in the same transaction. Callers own
+the transaction (store.db.transaction); services only flush.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from checklists.rules import ACTION_TARGET, check_transition, weight_deltas
+from core.clock import format_local, local_day
+from core.errors import InvalidInput, NotFound, StaleWrite
+from org.models import Actor
+from store.schema import Campaign, ChecklistEvent, ChecklistStatus, TemplateItem, User
+from store.upsert import add_readiness_delta
+
+
+@dataclass(frozen=True)
+class ChangeResult:
+    status: str
+    version: int
+    event_id: int
+
+
+def mark_done(campaign_id: int, unit_id: int, item_id: int, *, expected_version: int, **kw) -> ChangeResult:
+    """Tick an item done (from open or not-applicable)."""
+    return change_item(campaign_id, unit_id, item_id, "done", expected_version=expected_version, **kw)
+
+
+def mark_na(
+    campaign_id: int, unit_id: int, item_id: int, *, expected_version: int, reason: str, **kw
+) -> ChangeResult:
+    """Mark an item not applicable to this unit; a reason is required."""
+    return change_item(campaign_id, unit_id, item_id, "na", expected_version=expected_version, text=reason, **kw)
+
+
+def reopen(campaign_id: int, unit_id: int, item_id: int, *, expected_version: int, **kw) -> ChangeResult:
+    """Put a done or not-applicable item back to open."""
+    return change_item(campaign_id, unit_id, item_id, "reopen", expected_version=expected_version, **kw)
+
+
+def add_note(campaign_id: int, unit_id: int, item_id: int, *, expected_version: int, note: str, **kw) -> ChangeResult:
+    """Attach a note to an item without changing its status."""
+    return change_item(campaign_id, unit_id, item_id, "note", expected_version=expected_version, text=note, **kw)
+
+
+MAX_TEXT = 2000
+
+
+def change_item(
+    campaign_id: int,
+    unit_id: int,
+    item_id: int,
+    action: str,
+    *,
+    expected_version: int,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    text: str = "",
+) -> ChangeResult:
+    """Apply one action to one item if nobody changed it since `expected_version`."""
+    text = (text or "").strip()
+    if action not in ACTION_TARGET:
+        raise InvalidInput("error.unknown_action", action=action)
+    if action in ("na", "note") and not text:
+        raise InvalidInput("error.reason_required" if action == "na" else "error.note_required")
+    if len(text) > MAX_TEXT:
+        raise InvalidInput("error.text_too_long", max=MAX_TEXT)
+    key = _status_key(campaign_id, unit_id, item_id)
+    row = session.execute(
+        select(ChecklistStatus, TemplateItem.weight, Campaign.status)
+        .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
+        .join(Campaign, Campaign.id == ChecklistStatus.campaign_id)
+        .where(*key)
+    ).first()
+    if row is None:
+        raise NotFound("error.item_not_found")
+    status, weight, campaign_status = row
+    if campaign_status != "open":
+        raise InvalidInput("error.campaign_closed")
+    if status.version != expected_version:
+        raise _stale(status, session)
+    before = status.status
+    after = ACTION_TARGET[action] or before
+    check_transition(action, before)
+    values: dict[str, object] = {
+        "status": after,
+        "version": status.version + 1,
+        "updated_by": actor.user_id,
+        "updated_at": now,
+    }
+    if action == "note":
+        values["note"] = text
+    if action == "na":
+        values["na_reason"] = text
+    elif after != "na":
+        values["na_reason"] = ""
+    # The version in the WHERE clause makes the write itself conditional: a writer
+    # that slipped in after our read makes this update touch no row.
+    updated = session.execute(
+        update(ChecklistStatus).where(*key, ChecklistStatus.version == expected_version).values(**values)
+    )
+    if updated.rowcount != 1:
+        session.expire(status)
+        raise _stale(session.execute(select(ChecklistStatus).where(*key)).scalar_one(), session)
+    day = local_day(now)
+    event = ChecklistEvent(
+        campaign_id=campaign_id,
+        unit_id=unit_id,
+        item_id=item_id,
+        action=action,
+        status_before=before,
+        status_after=after,
+        text=text,
+        prev_version=expected_version,
+        actor_id=actor.user_id,
+        occurred_at=now,
+        day=day,
+    )
+    session.add(event)
+    done_d, na_d = weight_deltas(before, after, weight)
+    if done_d or na_d:
+        add_readiness_delta(session, campaign_id, unit_id, day, done=done_d, na=na_d)
+    session.flush()
+    session.expire(status)
+    return ChangeResult(after, expected_version + 1, event.id)
+
+
+def _status_key(campaign_id: int, unit_id: int, item_id: int) -> tuple:
+    return (
+        ChecklistStatus.campaign_id == campaign_id,
+        ChecklistStatus.unit_id == unit_id,
+        ChecklistStatus.item_id == item_id,
+    )
+
+
+def _stale(status: ChecklistStatus, session: Session) -> StaleWrite:
+    who = session.get(User, status.updated_by) if status.updated_by else None
+    return StaleWrite(who=who.display_name if who else "-", when=format_local(status.updated_at),
+                      status=status.status)
