@@ -69,9 +69,7 @@ else:
         },
     )
     by_id = {u.id: u for u in units}
-    target = st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",
-                          format_func=lambda i: "—" if i is None else state.name(by_id[i]))
-    if target is not None:
-        widgets.choose("db_unit", target)
-        del st.session_state["db_drill"]
-        st.rerun()
+    # Choosing a sub-unit opens it: the callback runs before the next run draws the unit picker.
+    st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",
+                 format_func=lambda i: "—" if i is None else state.name(by_id[i]),
+                 on_change=widgets.drill_down, args=("db_drill", "db_unit"))

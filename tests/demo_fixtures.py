@@ -34,6 +34,8 @@ def demo_db(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     shutil.copy(demo_db_template, path)
     url = f"sqlite:///{path}"
     monkeypatch.setenv("READINESS_DATABASE_URL", url)
+    # The app's clock starts when the demo data was made, whatever day the tests run.
+    monkeypatch.setenv("READINESS_NOW", NOW.isoformat())
     get_settings.cache_clear()
     st.cache_resource.clear()
     st.cache_data.clear()
@@ -54,3 +56,9 @@ def sign_in(at: AppTest, username: str, password: str = DEMO_PASSWORD) -> AppTes
     at.text_input(key="login_password").input(password)
     at.button[0].click()  # the form's submit button
     return at.run()
+
+
+def set_clock(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    """Set the app's clock (READINESS_NOW) for the next run of an AppTest."""
+    monkeypatch.setenv("READINESS_NOW", moment)
+    get_settings.cache_clear()

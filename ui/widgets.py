@@ -51,10 +51,15 @@ def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | N
     return by_id[chosen]
 
 
-def choose(key: str, value: int) -> None:
-    """Make `value` the choice of a select_by_id widget on the next run (e.g. drilling down)."""
-    st.session_state[key] = value
-    st.session_state[lang_key(key)] = value
+def drill_down(source_key: str, target_key: str) -> None:
+    """Callback: make the unit chosen in `source_key` the choice of the select_by_id picker `target_key`,
+    and clear the source. Runs before the rerun draws either widget, so both may be written."""
+    value = st.session_state.get(source_key)
+    if value is None:
+        return
+    st.session_state[target_key] = value
+    st.session_state[lang_key(target_key)] = value
+    st.session_state[source_key] = None
 
 
 def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text: str = "") -> None:

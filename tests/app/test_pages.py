@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 
+from checklists.campaigns import list_campaigns
+from checklists.queries import unit_checklist
+from org.queries import home_unit_id
 from store.db import make_engine, snapshot
 from store.schema import ChecklistEvent, ChecklistStatus, User
-from tests.demo_fixtures import sign_in
+from tests.conftest import NOW
+from tests.demo_fixtures import set_clock, sign_in
 
 
 def texts(at) -> str:
@@ -83,11 +89,37 @@ def test_not_applicable_asks_for_a_reason_first(app, demo_db):
         assert row is not None and row.status == "na"
 
 
-def test_the_overdue_filter_shows_only_overdue_items(app):
+def visible_item_ids(at) -> set[int]:
+    return {int(b.key.removeprefix("history_")) for b in at.button if b.key and b.key.startswith("history_")}
+
+
+def lead_checklist(url: str) -> list:
+    with snapshot(make_engine(url)) as s:
+        [campaign] = list_campaigns(session=s)
+        unit = home_unit_id(s.scalar(select(User.id).where(User.username == "lead")), session=s)
+        return unit_checklist(campaign.id, unit, session=s)
+
+
+def test_when_the_demo_was_made_nothing_is_overdue_yet(app, demo_db):
+    sign_in(app, "lead")
+    app.segmented_control(key="cl_show_zh").set_value("overdue").run()
+    assert not any(r.overdue(NOW.date()) for r in lead_checklist(demo_db))
+    assert visible_item_ids(app) == set()
+    assert "没有符合筛选条件的条目。" in texts(app)
+    assert app.metric[2].value == "0"
+
+
+def test_the_overdue_filter_shows_exactly_the_open_items_past_their_due_date(app, demo_db, monkeypatch):
+    set_clock(monkeypatch, "2027-05-20T10:00:00+08:00")
     sign_in(app, "lead")
     app.segmented_control(key="cl_show_zh").set_value("overdue").run()
     assert not app.exception
-    assert "逾期" in texts(app) or "没有符合" in texts(app)
+    today = date(2027, 5, 20)
+    overdue = {r.item_id for r in lead_checklist(demo_db) if r.overdue(today)}
+    assert overdue, "by late May some open items are past their due date"
+    assert visible_item_ids(app) == overdue
+    assert app.metric[2].value == str(len(overdue))
+    assert app.metric[3].value == "26 天"  # 2027-05-20 → peak start 2027-06-15
 
 
 def test_the_dashboard_shows_the_readiness_chart_and_moves_when_an_item_is_ticked(app):
@@ -167,3 +199,15 @@ def test_an_items_history_lists_every_change_newest_first(app):
     log = app.dataframe[-1].value
     assert list(log["操作"])[:2] == ["重新打开", "完成"]
     assert set(log["操作人"][:2]) == {"王磊（县公司负责人）"}
+
+
+def test_choosing_a_sub_unit_in_drill_down_opens_it(app):
+    sign_in(app, "executive")
+    app.switch_page("app_pages/dashboard.py").run()
+    drill = app.selectbox(key="db_drill")
+    city = drill.options[1]
+    drill.select_index(1).run()
+    assert not app.exception
+    unit = app.selectbox(key="db_unit_zh")
+    assert unit.format_func(unit.value).strip() == city
+    assert app.selectbox(key="db_drill").value is None  # ready for the next level down

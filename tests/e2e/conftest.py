@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require
+from tests.conftest import NOW, ROOT, require
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -33,7 +33,8 @@ def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "e2e.db"
     shutil.copy(demo_db_template, db)
     port = free_port()
-    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}"}
+    # The app's clock starts when the demo data was made, whatever day the tests run.
+    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}", "READINESS_NOW": NOW.isoformat()}
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",

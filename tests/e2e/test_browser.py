@@ -58,3 +58,33 @@ def test_the_drill_catalogue_and_english_switch_work_in_the_browser(server, page
     expect(page.get_by_text(re.compile("电缆火灾")).first).to_be_visible()
     page.get_by_text("English").click()
     expect(page.get_by_role("heading", name="Drill-type catalogue")).to_be_visible()
+
+
+def test_a_note_with_markup_shows_as_typed_and_loads_nothing(server, page):
+    hostile = "![x](http://example.invalid/t.png) [a](javascript:alert(1)) <script>alert(1)</script> " + "长" * 300
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    sign_in(page, server, "lead")
+    page.get_by_role("button", name="备注", exact=True).first.click()
+    page.get_by_label("备注内容").fill(hostile)
+    page.get_by_role("button", name="确认").click()
+    expect(page.get_by_text(re.compile("已添加备注"))).to_be_visible()
+    expect(page.get_by_text("备注：" + hostile)).to_be_visible()
+    assert page.locator("img[src*='example.invalid']").count() == 0
+    assert page.locator("a[href^='javascript']").count() == 0
+    assert not any("example.invalid" in url for url in requests)
+    # the long unbroken string wraps instead of widening the page
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+
+
+def test_drilling_down_on_the_dashboard_opens_the_sub_unit(server, page):
+    sign_in(page, server, "executive")
+    page.get_by_role("link", name="准备度趋势").click()
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    drill = page.get_by_label("下钻到")
+    drill.click()
+    option = page.get_by_role("option").nth(1)
+    city = option.inner_text().strip()
+    option.click()
+    expect(page.get_by_text("This app has encountered an error")).to_have_count(0)
+    expect(page.get_by_text(f"{city} 准备度趋势")).to_be_visible()
