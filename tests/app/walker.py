@@ -20,6 +20,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core import clock
+
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("selectbox", "radio", "button_group", "date_input", "toggle", "checkbox", "multiselect", "text_input",
          "text_area", "button")
@@ -126,7 +128,7 @@ def _touch(w, kind: str, variant: int) -> None:
     elif kind in ("radio", "button_group"):
         _send_label(w, kind, w.options[variant])
     elif kind == "date_input":
-        value = w.value if isinstance(w.value, date) else date.today()
+        value = w.value if isinstance(w.value, date) else clock.today()
         earliest = w.min if isinstance(w.min, date) else value - timedelta(days=365)
         w.set_value(max(earliest, value - timedelta(days=variant)))
     elif kind in ("toggle", "checkbox"):
