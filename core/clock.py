@@ -36,7 +36,8 @@ def utcnow() -> datetime:
         return datetime.now(UTC)
     if start.tzinfo is None:
         start = start.replace(tzinfo=local_zone())
-    return start.astimezone(UTC) + timedelta(seconds=time.monotonic() - _anchor(start))
+    anchor = _anchor(start)  # first, so the first reading is the set moment itself
+    return start.astimezone(UTC) + timedelta(seconds=time.monotonic() - anchor)
 
 
 def today() -> date:
