@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 import click
+from pydantic import ValidationError
+from sqlalchemy.exc import ArgumentError, OperationalError
 
 from core.clock import utcnow
 from core.config import get_settings
 from core.errors import ContentError, DomainError
+from core.i18n import LANGUAGES, t
+
+
+def _lang() -> str:
+    """The language chosen with --lang, else the configured default (Chinese if the settings are broken)."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.find_root().params.get("lang") if ctx else None
+    if chosen:
+        return chosen
+    try:
+        return get_settings().default_language
+    except ValidationError:
+        return "zh"
+
+
+def _say(key: str, /, **params: object) -> None:
+    click.echo(t(key, _lang(), **params))
+
+
+def _fail(key: str, /, **params: object) -> NoReturn:
+    click.secho(t(key, _lang(), **params), fg="red", err=True)
+    sys.exit(1)
+
+
+def _first_line(value: object) -> str:
+    lines = str(value).strip().splitlines()
+    return lines[0] if lines else type(value).__name__
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "?"
+
+
+def _database_url() -> str:
+    return _safe_url(get_settings().effective_database_url)
 
 
 def _engine():
@@ -18,25 +63,54 @@ def _engine():
     return make_engine()
 
 
-def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(1)
+class _Commands(click.Group):
+    """The command group. Expected failures end as one line in the chosen language and exit 1, never a
+    traceback; every command writes inside one transaction, so a refused command changes nothing."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ContentError as exc:
+            # The problem is written in both languages where it is raised (content/); the heading is translated.
+            if exc.where in ("", "-"):
+                _fail("cli.content_refused", file=exc.file, problem=exc.problem)
+            _fail("cli.content_refused_at", file=exc.file, where=exc.where, problem=exc.problem)
+        except DomainError as exc:
+            _fail(exc.code, **exc.params)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            _fail("cli.bad_settings", reason=f"{'.'.join(map(str, err['loc']))}: {err['msg']}")
+        except ArgumentError as exc:
+            _fail("cli.bad_database_url", reason=_first_line(exc))
+        except OperationalError as exc:
+            _fail("cli.db_error", url=_database_url(), reason=_first_line(exc.orig or exc))
+        except UnicodeDecodeError as exc:
+            _fail("cli.not_utf8", reason=_first_line(exc))
+        except OSError as exc:
+            _fail("cli.os_error", file=exc.filename or "-", reason=exc.strerror or _first_line(exc))
 
 
-def _domain_message(err: DomainError) -> str:
-    from core.i18n import t
+def _needs_database(command: Callable[..., None]) -> Callable[..., None]:
+    """Run the command on the configured database only once `init` has created and migrated it
+    (checked without creating anything); the command gets the engine as `engine`."""
 
-    return f"{t(err.code, 'zh', **err.params)} / {t(err.code, 'en', **err.params)}"
+    @functools.wraps(command)
+    def run(*args: object, **kwargs: object) -> None:
+        from store.db import schema_state
+
+        engine = _engine()
+        state = schema_state(engine)
+        if state != "ready":
+            _fail(f"cli.db_{state}", url=_database_url())
+        command(*args, engine=engine, **kwargs)
+
+    return run
 
 
-def _safe_url(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
-
-
-@click.group()
-def cli() -> None:
+@click.group(cls=_Commands)
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="Language of the messages (default: READINESS_DEFAULT_LANGUAGE, else zh).")
+def cli(lang: str | None) -> None:
     """PeakReady (迎峰备战) administration."""
 
 
@@ -46,12 +120,7 @@ def init() -> None:
     from admin.setup import initialize
 
     settings = get_settings()
-    try:
-        _, report = initialize(_engine(), settings.seeds_dir, now=utcnow())
-    except ContentError as exc:
-        _fail(f"内容文件有误 / Content file refused: {exc}")
-    except DomainError as exc:
-        _fail(_domain_message(exc))
+    _, report = initialize(_engine(), settings.seeds_dir, now=utcnow())
     click.echo(f"database: {_safe_url(settings.effective_database_url)}")
     for label in report.added:
         click.echo(f"  added    {label}")
@@ -68,18 +137,16 @@ def demo(weeks: int) -> None:
     """Initialise, then add the demo province, demo accounts and the open summer-peak campaign."""
     from admin.demo import DEMO_PASSWORD, load_demo
     from admin.setup import initialize
+    from content.units import load_unit_specs
     from store.db import transaction
 
     settings = get_settings()
+    # Check the demo's own file before initialize touches the database, so a bad one changes nothing.
+    load_unit_specs(settings.seeds_dir / "demo_org.yaml")
     engine = _engine()
-    try:
-        initialize(engine, settings.seeds_dir, now=utcnow())
-        with transaction(engine) as session:
-            accounts = load_demo(session, settings.seeds_dir, now=utcnow(), weeks=weeks)
-    except ContentError as exc:
-        _fail(f"内容文件有误 / Content file refused: {exc}")
-    except DomainError as exc:
-        _fail(_domain_message(exc))
+    initialize(engine, settings.seeds_dir, now=utcnow())
+    with transaction(engine) as session:
+        accounts = load_demo(session, settings.seeds_dir, now=utcnow(), weeks=weeks)
     click.echo(f"demo data ready. Accounts (password: {DEMO_PASSWORD}):")
     for acc in accounts:
         click.echo(f"  {acc.username:<12} {acc.role:<18} {acc.display_name}")
@@ -96,7 +163,8 @@ def demo(weeks: int) -> None:
     "Roles: unit_lead, drill_coordinator, executive, admin.",
 )
 @click.password_option(help="Password (asked for when not given; at least 8 characters).")
-def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], password: str) -> None:
+@_needs_database
+def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], password: str, *, engine) -> None:
     """Create a local account with an argon2-hashed password."""
     from org.accounts import create_user
     from store.db import transaction
@@ -106,34 +174,69 @@ def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], pa
     for spec in roles:
         role, _, unit = spec.partition(":")
         if role not in ROLES:
-            _fail(f"未知角色 / Unknown role: {role} ({', '.join(ROLES)})")
+            _fail("cli.unknown_role", role=role, roles=", ".join(ROLES))
         grants.append((role, unit or None))
-    try:
-        with transaction(_engine()) as session:
-            create_user(username, password, display_name, session=session, now=utcnow(), grants=grants)
-    except DomainError as exc:
-        _fail(_domain_message(exc))
-    click.echo(f"user {username} created")
+    with transaction(engine) as session:
+        create_user(username, password, display_name, session=session, now=utcnow(), grants=grants)
+    _say("cli.user_created", username=username)
 
 
 @cli.command("import-units")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--parent", default=None, help="Code of an existing unit to hang the tree under.")
-def import_units_cmd(file: Path, parent: str | None) -> None:
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--parent", default=None, help="Code of an existing unit to hang the file's top-level units under "
+              "(moving them if they are elsewhere). Without it, units already in the tree keep their parent.")
+@_needs_database
+def import_units_cmd(file: Path, parent: str | None, *, engine) -> None:
     """Create or update org units from a YAML file (see seeds/demo_org.yaml for the format)."""
     from content.units import load_unit_specs
     from org.units import import_units
     from store.db import transaction
 
-    try:
-        specs = load_unit_specs(file)
-        with transaction(_engine()) as session:
-            created = import_units(specs, session=session, parent_code=parent)
-    except ContentError as exc:
-        _fail(f"文件有误 / File refused: {exc}")
-    except DomainError as exc:
-        _fail(_domain_message(exc))
-    click.echo(f"units: {created} new")
+    specs = load_unit_specs(file)
+    with transaction(engine) as session:
+        result = import_units(specs, session=session, parent_code=parent)
+    _say("units.imported", created=result.created, updated=result.updated, moved=len(result.moved))
+    top = t("units.top_level", _lang())
+    for move in result.moved:
+        _say("units.moved", code=move.code, old=move.old_parent or top, new=move.new_parent or top)
+
+
+@cli.command("rebuild-projections")
+@click.option("--campaign", "campaign_id", type=int, default=None, help="Only this campaign (default: all).")
+@click.option("--check", is_flag=True, help="Compare the live projections with a rebuild from the log; "
+              "change nothing; exit 1 on any difference.")
+@_needs_database
+def rebuild_projections_cmd(campaign_id: int | None, check: bool, *, engine) -> None:
+    """Recompute each campaign's current status and per-day readiness from the event log alone."""
+    from checklists.rebuild import campaign_ids, projection_differences, rebuild_projections
+    from core.errors import NotFound
+    from store.db import snapshot, transaction
+
+    def chosen(session) -> list[int]:
+        ids = campaign_ids(session=session)
+        if campaign_id is None:
+            return ids
+        if campaign_id not in ids:
+            raise NotFound("error.campaign_not_found", campaign=campaign_id)
+        return [campaign_id]
+
+    if check:
+        with snapshot(engine) as session:  # never committed: the check writes nothing
+            differences = {cid: projection_differences(cid, session=session) for cid in chosen(session)}
+        for cid, lines in differences.items():
+            if lines:
+                _say("cli.check_differs", campaign=cid, count=len(lines))
+                for line in lines:
+                    click.echo(f"  {line}")
+        if any(differences.values()):
+            sys.exit(1)
+        _say("cli.check_ok", count=len(differences))
+        return
+    with transaction(engine) as session:
+        ids = chosen(session)
+        for cid in ids:
+            rebuild_projections(cid, session=session)
+    _say("cli.rebuilt", count=len(ids))
 
 
 @cli.command()
@@ -142,10 +245,7 @@ def coverage() -> None:
     from content.bundle import coverage as compute
     from content.bundle import load_content
 
-    try:
-        content = load_content(get_settings().seeds_dir)
-    except ContentError as exc:
-        _fail(f"内容文件有误 / Content file refused: {exc}")
+    content = load_content(get_settings().seeds_dir)
     rows = compute(content)
     click.echo(f"{'directive':<11} {'tags':<5} {'items':>5} {'drills':>6}  status")
     uncovered = 0
@@ -157,7 +257,7 @@ def coverage() -> None:
             f"{row.directive.id:<11} {''.join(row.directive.tags):<5} {len(row.items):>5} "
             f"{len(row.drill_types):>6}  {status}"
         )
-    n_items = sum(len(t.items()) for t in content.templates.values())
+    n_items = sum(len(tpl.items()) for tpl in content.templates.values())
     click.echo(
         f"\n{len(rows)} directives, {len(content.templates)} templates, {n_items} items, "
         f"{len(content.drill_types)} drill types; {uncovered} uncovered"

@@ -30,6 +30,11 @@ def read_yaml(path: Path) -> Any:
         raise ContentError(str(path), f"byte {exc.start}", "not UTF-8 text / 文件不是 UTF-8 编码") from None
     except OSError as exc:
         raise ContentError(str(path), "-", f"cannot be read / 无法读取: {exc.strerror}") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "-"
+        detail = " ".join(part for part in (exc.context, exc.problem) if part)
+        raise ContentError(str(path), where, f"not valid YAML / YAML 格式错误: {detail}") from None
     except yaml.YAMLError as exc:
         raise ContentError(str(path), "-", f"not valid YAML / YAML 格式错误: {exc}") from None
 

@@ -3,4 +3,14 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "error.unit_cycle": {
+        "zh": "不能把单位 {unit} 挂到 {parent} 之下：{parent} 就是 {unit} 本身或它的下级单位。",
+        "en": "Cannot place unit {unit} under {parent}: {parent} is {unit} itself or one of its sub-units.",
+    },
+    "units.imported": {
+        "zh": "单位：新增 {created}，更新 {updated}，移动 {moved}",
+        "en": "units: {created} new, {updated} updated, {moved} moved",
+    },
+    "units.moved": {"zh": "  {code}：{old} → {new}", "en": "  {code}: {old} → {new}"},
+    "units.top_level": {"zh": "（顶层）", "en": "(top level)"},
 }

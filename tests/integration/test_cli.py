@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 
@@ -62,18 +63,49 @@ def test_create_user_then_a_duplicate_is_refused_in_both_languages(tmp_path):
     ok = manage("create-user", "zhang", "--name", "张三", "--password", "long-enough-1", db=tmp_path / "c.db",
                 seeds=FIXTURE_SEEDS)
     assert ok.returncode == 0, ok.stderr
-    again = manage("create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
-    assert again.returncode == 1
-    assert "用户 zhang 已存在" in again.stderr and "User zhang already exists" in again.stderr
-    short = manage("create-user", "li", "--password", "short", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    again_zh = manage("--lang", "zh", "create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db",
+                      seeds=FIXTURE_SEEDS)
+    again_en = manage("--lang", "en", "create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db",
+                      seeds=FIXTURE_SEEDS)
+    assert again_zh.returncode == 1 and again_en.returncode == 1
+    assert "用户 zhang 已存在" in again_zh.stderr and "User zhang already exists" in again_en.stderr
+    short = manage("--lang", "en", "create-user", "li", "--password", "short", db=tmp_path / "c.db",
+                   seeds=FIXTURE_SEEDS)
     assert short.returncode == 1 and "at least 8" in short.stderr
 
 
 def test_import_units_adds_a_tree(tmp_path):
     manage("init", db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
-    out = manage("import-units", str(FIXTURE_SEEDS / "demo_org.yaml"), db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
+    out = manage("--lang", "en", "import-units", str(FIXTURE_SEEDS / "demo_org.yaml"), db=tmp_path / "d.db",
+                 seeds=FIXTURE_SEEDS)
     assert out.returncode == 0, out.stderr
-    assert "units: 5 new" in out.stdout
+    assert "units: 5 new, 0 updated, 0 moved" in out.stdout
+    again = manage("import-units", str(FIXTURE_SEEDS / "demo_org.yaml"), db=tmp_path / "d.db", seeds=FIXTURE_SEEDS)
+    assert again.returncode == 0 and "单位：新增 0，更新 5，移动 0" in again.stdout, again.stderr
+
+
+def test_rebuild_projections_check_passes_on_the_demo_and_fails_once_a_status_is_altered_by_hand(
+        demo_db_template, tmp_path):
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_db_template, db)
+    fresh = manage("--lang", "en", "rebuild-projections", "--check", db=db)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "the projections of 1 campaign(s) match the event log" in fresh.stdout
+
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE checklist_status SET status = 'done' WHERE rowid = "
+                     "(SELECT min(rowid) FROM checklist_status WHERE status = 'open')")
+    conn.close()
+    altered = db.read_bytes()
+    check = manage("--lang", "en", "rebuild-projections", "--check", db=db)
+    assert check.returncode == 1, check.stdout + check.stderr
+    assert "difference(s) between the projections and the event log" in check.stdout
+    assert "checklist_status" in check.stdout and "Traceback" not in check.stderr
+    assert db.read_bytes() == altered, "--check wrote to the database"
+
+    rebuilt = manage("rebuild-projections", db=db)
+    assert rebuilt.returncode == 0 and "已从事件日志重建 1 个备战活动的投影" in rebuilt.stdout, rebuilt.stderr
+    assert manage("rebuild-projections", "--check", "--campaign", "1", db=db).returncode == 0
 
 
 def test_the_benchmark_runs_on_a_small_province_and_prints_its_figures(tmp_path):
