@@ -5,8 +5,7 @@ import streamlit as st
 
 from admin.demo import DEMO_PASSWORD
 from core.errors import DomainError
-from org.accounts import authenticate
-from store.db import transaction
+from org.accounts import sign_in
 from ui import state
 from ui.loaders import demo_accounts_table
 
@@ -28,9 +27,12 @@ with left:
         if not username.strip() or not password:
             st.error(state.t("login.empty_fields"))
         else:
+            # None when the connection comes from this machine (a browser here, or a reverse proxy
+            # here); not even a string under AppTest. Without an address, throttle per account only.
+            address = st.context.ip_address
+            client = address if isinstance(address, str) else None
             try:
-                with transaction(state.engine()) as session:
-                    who = authenticate(username, password, session=session)
+                who = sign_in(state.engine(), username, password, client=client, now=state.utcnow())
             except DomainError as err:
                 st.error(state.error_text(err))
             else:

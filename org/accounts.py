@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Engine, delete, or_, select, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from core.clock import as_utc
 from core.errors import AuthError, InvalidInput
 from org.models import Actor, Role
 from org.queries import unit_by_code
-from store.schema import RoleGrant, User
+from store.db import snapshot, transaction
+from store.schema import RoleGrant, SignInThrottle, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 8
@@ -54,19 +60,159 @@ def create_user(
     return user
 
 
-def authenticate(username: str, password: str, *, session: Session) -> Actor:
-    """The actor for a correct username and password; AuthError otherwise (same message either way)."""
-    user = session.scalar(select(User).where(User.username == username.strip()))
+@dataclass(frozen=True)
+class ThrottleRule:
+    """After `max_failures` failed sign-ins within `window`, refuse further ones unchecked for a
+    while: `first_lock`, then twice as long for each lock in a row, up to `max_lock`."""
+
+    max_failures: int
+    window: timedelta = timedelta(minutes=15)
+    first_lock: timedelta = timedelta(minutes=1)
+    max_lock: timedelta = timedelta(minutes=15)
+
+    def lock_for(self, level: int) -> timedelta:
+        """How long the `level`-th lock in a row lasts."""
+        doublings = min(level - 1, 16)  # past the cap anyway; keeps the timedelta from overflowing
+        return min(self.first_lock * 2**doublings, self.max_lock)
+
+
+# An address may stand for a whole office behind one NAT, so it gets more room than an account.
+THROTTLE = {"account": ThrottleRule(max_failures=5), "client": ThrottleRule(max_failures=20)}
+_KEY_LENGTH = 128  # SignInThrottle.key
+
+
+class SignInLocked(AuthError):
+    """Too many failed sign-ins for this account or client address: refused unchecked until the lock ends."""
+
+    code = "error.sign_in_locked"
+
+    def __init__(self, until: datetime, now: datetime) -> None:
+        super().__init__(minutes=max(1, math.ceil((until - now).total_seconds() / 60)))
+        self.until = until
+
+
+def sign_in(engine: Engine, username: str, password: str, *, client: str | None, now: datetime) -> Actor:
+    """The actor for a correct username and password, from `client` (an address, None if unknown).
+
+    Refused with AuthError, the same for an unknown user as for a wrong password, or with
+    SignInLocked, without checking the password, while the account or the address is locked
+    after repeated failures. The password is checked outside any transaction, so a sign-in
+    never holds up a writer; the bookkeeping runs in short transactions that hash nothing
+    and leave the pages' caches alone.
+    """
+    now = as_utc(now)
+    username = username.strip()
+    keys = [("account", username[:_KEY_LENGTH])]
+    if client:
+        keys.append(("client", client[:_KEY_LENGTH]))
+    new_locks = _count_attempt(keys, engine=engine, now=now)
+
+    with snapshot(engine) as s:
+        user = s.scalar(select(User).where(User.username == username))
     if user is None or not user.is_active:
         _hasher_dummy_verify()
+        verified = False
+    else:
+        verified = _verify(user.password_hash, password)
+    if not verified:
+        if new_locks:
+            raise SignInLocked(max(new_locks), now)
         raise AuthError()
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise AuthError() from None
+
+    _forgive_attempt(keys, engine=engine)
     if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = _hasher.hash(password)
+        _rehash(user.id, user.password_hash, password, engine=engine)
     return Actor(user.id, user.username, user.display_name)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _count_attempt(keys: list[tuple[str, str]], *, engine: Engine, now: datetime) -> list[datetime]:
+    """Count this attempt as a failure of each key until its password proves right, or refuse it
+    (SignInLocked) while any key is locked. Returns the ends of the locks this attempt set off."""
+    with transaction(engine, bump=False) as s:
+        rows = [_throttle_row(s, scope, key, now) for scope, key in keys]  # always account, then client
+        for row in rows:
+            _start_afresh_if_quiet(row, now)
+        locked = [as_utc(r.locked_until) for r in rows if r.locked_until and as_utc(r.locked_until) > now]
+        if locked:
+            raise SignInLocked(max(locked), now)  # rolls back: a refused attempt counts for nothing
+        new_locks = [until for row in rows if (until := _count_failure(row, now))]
+        _forget_quiet_rows(s, now)
+        return new_locks
+
+
+def _throttle_row(s: Session, scope: str, key: str, now: datetime) -> SignInThrottle:
+    """The key's row, created if missing and locked for this transaction (two app servers may
+    create it at once, hence the insert that ignores a conflict)."""
+    insert = postgresql_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    s.execute(insert(SignInThrottle).values(scope=scope, key=key, failures=0, lock_level=0, last_failed_at=now)
+              .on_conflict_do_nothing())
+    query = select(SignInThrottle).where(SignInThrottle.scope == scope, SignInThrottle.key == key)
+    return s.scalars(query.with_for_update()).one()
+
+
+def _start_afresh_if_quiet(row: SignInThrottle, now: datetime) -> None:
+    """A window that has run out forgets its failures; a whole quiet window also ends the run of locks."""
+    rule = THROTTLE[row.scope]
+    last_heard = max(as_utc(row.last_failed_at), as_utc(row.locked_until or row.last_failed_at))
+    if now - last_heard >= rule.window:
+        row.lock_level, row.locked_until = 0, None
+    if row.window_started_at is None or now - as_utc(row.window_started_at) >= rule.window:
+        row.failures, row.window_started_at = 0, None
+
+
+def _count_failure(row: SignInThrottle, now: datetime) -> datetime | None:
+    """One more failure; when it reaches the limit, lock the key. Returns the end of that lock."""
+    rule = THROTTLE[row.scope]
+    row.window_started_at = row.window_started_at or now
+    row.failures += 1
+    row.last_failed_at = now
+    if row.failures < rule.max_failures:
+        return None
+    row.lock_level += 1
+    row.locked_until = now + rule.lock_for(row.lock_level)
+    row.failures, row.window_started_at = 0, None
+    return row.locked_until
+
+
+def _forget_quiet_rows(s: Session, now: datetime) -> None:
+    """Delete rows quiet for a whole window: starting afresh would empty them anyway. Done last, and
+    skipping rows another sign-in holds, so it never waits and two sign-ins cannot deadlock."""
+    quiet_since = now - max(rule.window for rule in THROTTLE.values())
+    t = SignInThrottle
+    quiet = (select(t.scope, t.key)
+             .where(t.last_failed_at <= quiet_since, or_(t.locked_until.is_(None), t.locked_until <= quiet_since))
+             .with_for_update(skip_locked=True))
+    s.execute(delete(t).where(tuple_(t.scope, t.key).in_(quiet)))
+
+
+def _forgive_attempt(keys: list[tuple[str, str]], *, engine: Engine) -> None:
+    """The password proved right: the account starts afresh, and the address no longer counts this
+    attempt. The address keeps its other failures (and a lock this attempt set off), or one valid
+    account could clear the way for guessing at every other."""
+    with transaction(engine, bump=False) as s:
+        for scope, key in keys:
+            where = (SignInThrottle.scope == scope, SignInThrottle.key == key)
+            if scope == "account":
+                s.execute(delete(SignInThrottle).where(*where))
+            else:
+                s.execute(update(SignInThrottle).where(*where, SignInThrottle.failures > 0)
+                          .values(failures=SignInThrottle.failures - 1))
+
+
+def _rehash(user_id: int, old_hash: str, password: str, *, engine: Engine) -> None:
+    """Store the password hashed with the current parameters; hashing first, then a short write."""
+    new_hash = _hasher.hash(password)
+    with transaction(engine, bump=False) as s:
+        # Only if the password was not changed meanwhile.
+        s.execute(update(User).where(User.id == user_id, User.password_hash == old_hash)
+                  .values(password_hash=new_hash))
 
 
 def _hasher_dummy_verify() -> None:

@@ -195,6 +195,27 @@ class RoleGrant(Base):
     include_subtree: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class SignInThrottle(Base):
+    """Recent failed sign-ins of one account name or one client address, and its lock.
+
+    In the database, so every app server sees the same locks. An attempt counts as failed
+    from the moment it is tried until its password proves right, so guesses checked in
+    parallel count too. `failures` counts within the window that began at
+    `window_started_at`; `lock_level` counts the locks in a row, each twice as long as the
+    last (org.accounts.THROTTLE). A row quiet for a whole window is forgotten.
+    """
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (CheckConstraint("scope IN ('account','client')", name="scope"),)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)  # "account" or "client"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)  # the username or the address
+    failures: Mapped[int] = mapped_column(Integer)
+    window_started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    lock_level: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
 # ── Campaigns ────────────────────────────────────────────────────────────────
 
 

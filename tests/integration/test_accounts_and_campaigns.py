@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from checklists import campaigns, queries
 from core.errors import AuthError, InvalidInput, NotFound
-from org.accounts import authenticate, create_user
+from org.accounts import create_user, sign_in
 from store.db import snapshot, transaction
 from store.schema import Campaign, ChecklistStatus, User
 from tests.conftest import NOW
@@ -19,13 +19,14 @@ def test_a_password_is_stored_hashed_and_signs_in(world):
     with snapshot(world.engine) as s:
         stored = s.scalar(select(User.password_hash).where(User.username == "lead"))
         assert stored.startswith("$argon2") and "correct-horse" not in stored
-        assert authenticate("lead", "correct-horse", session=s).display_name == "王磊"
+    assert sign_in(world.engine, "lead", "correct-horse", client=None, now=NOW).display_name == "王磊"
 
 
 @pytest.mark.parametrize(("username", "password"), [("lead", "wrong-horse"), ("nobody", "correct-horse")])
 def test_a_wrong_password_or_unknown_user_is_refused_alike(world, username, password):
-    with pytest.raises(AuthError), snapshot(world.engine) as s:
-        authenticate(username, password, session=s)
+    with pytest.raises(AuthError) as refused:
+        sign_in(world.engine, username, password, client=None, now=NOW)
+    assert refused.value.code == "error.bad_login"
 
 
 def test_a_grant_on_an_unknown_unit_creates_no_user(world):

@@ -12,7 +12,7 @@ from admin.demo import DEMO_PASSWORD, load_demo
 from admin.setup import initialize
 from content.bundle import load_content
 from core.errors import ContentError, InvalidInput
-from org.accounts import authenticate
+from org.accounts import sign_in
 from store.db import snapshot, transaction
 from store.schema import Campaign, ChecklistEvent, DrillType, OrgUnit, Template, TemplateItem
 from tests.conftest import FIXTURE_SEEDS, NOW, REAL_SEEDS, build_world
@@ -86,8 +86,8 @@ def test_the_real_seeds_load_and_the_demo_province_is_realistic(empty_engine):
     with snapshot(empty_engine) as s:
         campaign = s.scalar(select(Campaign))
         days = s.scalar(select(func.count(func.distinct(ChecklistEvent.day))))
-        for acc in accounts:
-            assert authenticate(acc.username, DEMO_PASSWORD, session=s).username == acc.username
+    for acc in accounts:
+        assert sign_in(empty_engine, acc.username, DEMO_PASSWORD, client=None, now=NOW).username == acc.username
     assert campaign.name == "2027 迎峰度夏"
     assert campaign.peak_start.isoformat() == "2027-06-15"
     assert days >= 20  # several weeks of history, so the chart has a shape
