@@ -34,7 +34,7 @@ def make_engine(url: str | None = None) -> Engine:
             cur.execute(f"PRAGMA busy_timeout={settings.sqlite_busy_timeout_ms}")
             cur.execute("PRAGMA foreign_keys=ON")
             # FULL: a commit is on disk before it returns, so an audit entry survives a power loss
-            # (the cost is measured by `python -m bench --sync`; see the README).
+            # (`python -m bench` prints its cost against NORMAL; see the README).
             cur.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
             cur.close()
             # Let SQLAlchemy, not the sqlite3 module, decide when a transaction starts.

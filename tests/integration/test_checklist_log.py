@@ -6,8 +6,8 @@ import threading
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from checklists import changes, queries, rebuild
 from core.errors import InvalidInput, InvalidTransition, StaleWrite
@@ -163,3 +163,18 @@ def test_projections_rebuilt_from_the_log_alone_match_the_ones_kept_live(world):
     with transaction(world.engine) as s:
         rebuild.rebuild_projections(world.campaign_id, session=s)
     assert snapshot_of_projections() == live
+
+
+def test_the_database_refuses_two_events_claiming_the_same_previous_version(world):
+    world.change("C1-K1", "plan-approved", "done")  # the successor of version 0
+    row = {"campaign_id": world.campaign_id, "unit_id": world.units["C1-K1"], "item_id": world.items["plan-approved"],
+           "action": "na", "status_before": "open", "status_after": "na", "text": "绕过服务", "prev_version": 0,
+           "actor_id": world.other.user_id, "occurred_at": NOW, "day": NOW.date()}
+    with (pytest.raises(IntegrityError, match=r"ux_checklist_events_successor|UNIQUE constraint failed"),
+          transaction(world.engine) as s):
+        s.execute(insert(ChecklistEvent).values(**row))
+    assert len(events(world)) == 1
+    with transaction(world.engine) as s:  # the same version of another item, or the next version, is fine
+        s.execute(insert(ChecklistEvent).values(**{**row, "item_id": world.items["duty-roster"]}))
+        s.execute(insert(ChecklistEvent).values(**{**row, "prev_version": 1, "status_before": "done"}))
+    assert len(events(world)) == 3
