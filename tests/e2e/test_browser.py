@@ -81,8 +81,10 @@ def test_drilling_down_on_the_dashboard_opens_the_sub_unit(server, page):
     sign_in(page, server, "executive")
     page.get_by_role("link", name="准备度趋势").click()
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
-    drill = page.get_by_label("下钻到")
+    drill = page.get_by_test_id("stSelectbox").filter(has_text="下钻到").get_by_role("combobox")
+    drill.scroll_into_view_if_needed()
     drill.click()
+    drill.press("ArrowDown")  # opens the list
     option = page.get_by_role("option").nth(1)
     city = option.inner_text().strip()
     option.click()
