@@ -71,10 +71,12 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except ContentError as exc:
-            # The problem is written in both languages where it is raised (content/); the heading is translated.
+            # The heading is translated; the problem is given in the chosen language where content/ wrote
+            # it in both (pydantic's own messages stay English).
+            problem = exc.problem_in(_lang())
             if exc.where in ("", "-"):
-                _fail("cli.content_refused", file=exc.file, problem=exc.problem)
-            _fail("cli.content_refused_at", file=exc.file, where=exc.where, problem=exc.problem)
+                _fail("cli.content_refused", file=exc.file, problem=problem)
+            _fail("cli.content_refused_at", file=exc.file, where=exc.where, problem=problem)
         except DomainError as exc:
             _fail(exc.code, **exc.params)
         except ValidationError as exc:

@@ -4,6 +4,7 @@ no traceback and nothing changed: one table of commands × bad inputs, run as an
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import string
@@ -175,6 +176,8 @@ def test_a_command_refuses_bad_input_with_a_message_in_the_chosen_language_and_c
     other = "en" if case.lang == "zh" else "zh"
     assert heading(case.key, case.lang) in out.stderr, text
     assert heading(case.key, other) not in out.stderr, text
+    if case.lang == "en":
+        assert not re.search(r"[\u4e00-\u9fff]", out.stderr), f"Chinese in an English message: {text}"
     assert folder_state(data) == before, "the command changed the database folder"
     if case.db == "none":
         assert not db.exists()
