@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["unit_lead", "drill_coordinator", "executive", "admin"]
+Role = Literal["unit_member", "unit_lead", "drill_coordinator", "executive", "admin"]
 
 
 @dataclass(frozen=True)

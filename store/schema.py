@@ -28,6 +28,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false, true
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -41,7 +42,7 @@ STATUSES = ("open", "done", "na")
 ACTIONS = ("done", "na", "reopen", "note")
 CRITICALITY_WEIGHT = {"critical": 3, "major": 2, "normal": 1}
 UNIT_KINDS = ("province", "city", "county", "department", "station", "plant")
-ROLES = ("unit_lead", "drill_coordinator", "executive", "admin")
+ROLES = ("unit_member", "unit_lead", "drill_coordinator", "executive", "admin")
 
 
 class Base(DeclarativeBase):
@@ -171,6 +172,7 @@ class OrgUnit(Base):
     kind: Mapped[str] = mapped_column(String(16))
     path: Mapped[str] = mapped_column(String(512), index=True)
     depth: Mapped[int] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # deactivated, never deleted
 
 
 class User(Base):
@@ -181,6 +183,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The identity of a single-sign-on (OIDC) login mapped to this local user, if any.
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), index=True, unique=True)
 
 
 class RoleGrant(Base):
@@ -214,6 +219,40 @@ class SignInThrottle(Base):
     last_failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     lock_level: Mapped[int] = mapped_column(Integer)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class UserSession(Base):
+    """A signed-in browser: the cookie holds a random token, only its SHA-256 is stored here.
+
+    Valid while not revoked, used within the idle expiry (`last_seen_at`) and before
+    `expires_at` (the absolute expiry). Revoked on sign-out, password change and deactivation.
+    """
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+
+
+class AdminAuditEvent(Base):
+    """One administrative change (users, grants, units, campaigns, templates): who, when, what,
+    before → after. Append-only like the checklist log (a database trigger refuses UPDATE/DELETE)."""
+
+    __tablename__ = "admin_audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
+    actor_label: Mapped[str] = mapped_column(String(128))  # who, as shown (kept if the user is renamed)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    action: Mapped[str] = mapped_column(String(64))  # e.g. user.create, grant.revoke, unit.move
+    target_kind: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str] = mapped_column(String(128))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
 
 
 # ── Campaigns ────────────────────────────────────────────────────────────────
