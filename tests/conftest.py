@@ -96,6 +96,7 @@ class World:
     campaign_id: int
     units: dict[str, int]
     items: dict[str, int]
+    admin: Actor
 
     def change(self, unit: str, item: str, action: str, *, actor: Actor | None = None, at: datetime = NOW,
                text: str = "", version: int | None = None) -> changes.ChangeResult:
@@ -117,15 +118,18 @@ def build_world(engine: Engine, *, starts_on: date = date(2026, 10, 1), peak: da
     with transaction(engine) as s:
         import_units(load_unit_specs(FIXTURE_SEEDS / "demo_org.yaml"), session=s)
         lead_user = create_user("lead", "correct-horse", "王磊", session=s, now=NOW, grants=[("unit_lead", "C1")])
-        other_user = create_user("other", "correct-horse", "李娜", session=s, now=NOW)
+        other_user = create_user("other", "correct-horse", "李娜", session=s, now=NOW,
+                                 grants=[("unit_member", "C1")])
+        admin_user = create_user("admin", "correct-horse", "管理员", session=s, now=NOW, grants=[("admin", None)])
         lead = Actor(lead_user.id, lead_user.username, lead_user.display_name)
         other = Actor(other_user.id, other_user.username, other_user.display_name)
+        admin = Actor(admin_user.id, admin_user.username, admin_user.display_name)
         campaign = campaigns.open_campaign("2027 迎峰度夏", "mini", peak_start=peak, starts_on=starts_on,
-                                         unit_codes=["P", "C1", "C1-K1", "C1-K2", "C2"], session=s, actor=lead,
+                                         unit_codes=["P", "C1", "C1-K1", "C1-K2", "C2"], session=s, actor=admin,
                                          now=NOW)
         units = {u.code: u.id for u in s.scalars(select(OrgUnit))}
         items = {i.key.removeprefix("mini-"): i.id for i in s.scalars(select(TemplateItem))}
-    return World(engine, lead, other, campaign.id, units, items)
+    return World(engine, lead, other, campaign.id, units, items, admin)
 
 
 @pytest.fixture
