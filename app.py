@@ -1,7 +1,13 @@
-"""PeakReady (迎峰备战): entry point — page config, language, sign-in gate, navigation."""
+"""PeakReady (迎峰备战): entry point — page config, language, sign-in gate, navigation.
+
+Served with `streamlit run serve.py` (an st.App adding the session-cookie route around this
+script); `streamlit run app.py` works too, but then a sign-in does not outlast the tab.
+"""
 
 import streamlit as st
 
+from app_pages.change_password import change_password_form
+from app_pages.login import sign_in_form
 from core.i18n import LANGUAGES
 from ui import state
 
@@ -17,20 +23,33 @@ with st.sidebar:
         horizontal=True,
     )
 
-actor = state.actor()
-if actor is None:
-    pages = [st.Page("app_pages/login.py", title=state.t("page.login"), icon=":material/login:", url_path="login")]
-else:
+actor = state.resolve_actor() if state.database_ready() else None
+# Every page is registered whether or not anyone is signed in, so the URL a user opens (a bookmark,
+# a deep link) always names a page: signed out, that page shows the sign-in form, and signing in
+# reruns straight into it.
+pages = [
+    st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon=":material/checklist:", url_path="checklist",
+            default=True),
+    st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
+    st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
+    st.Page("app_pages/change_password.py", title=state.t("page.change_password"), icon=":material/password:",
+            url_path="change-password"),
+]
+
+if actor is not None:
     with st.sidebar:
         st.caption(state.t("app.signed_in_as", name=state.escape_markdown(actor.display_name)))
         if st.button(state.t("app.sign_out"), key="sign_out"):
             state.sign_out()
             st.rerun()
-    pages = [
-        st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon=":material/checklist:", url_path="checklist",
-                default=True),
-        st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
-        st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
-    ]
+with st.sidebar:
+    state.sync_cookie()
 
-st.navigation(pages).run()
+if actor is None or state.must_change_password():
+    st.navigation(pages, position="hidden")  # the URL's page is chosen but not shown
+    if actor is None:
+        sign_in_form()
+    else:
+        change_password_form(forced=True)
+else:
+    st.navigation(pages).run()

@@ -164,10 +164,13 @@ def demo(weeks: int) -> None:
     help="ROLE or ROLE:UNIT_CODE, e.g. unit_lead:C01-K01 (repeatable). "
     "Roles: unit_lead, drill_coordinator, executive, admin.",
 )
-@click.password_option(help="Password (asked for when not given; at least 8 characters).")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from standard input (one line). Also done whenever standard input is not a "
+              "terminal; otherwise it is asked for, hidden, twice. Never given as an argument.")
 @_needs_database
-def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], password: str, *, engine) -> None:
-    """Create a local account with an argon2-hashed password."""
+def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], password_stdin: bool, *,
+                    engine) -> None:
+    """Create a local account with an argon2-hashed password; an administrator must change it at first sign-in."""
     from org.accounts import create_user
     from store.db import transaction
     from store.schema import ROLES
@@ -178,9 +181,30 @@ def create_user_cmd(username: str, display_name: str, roles: tuple[str, ...], pa
         if role not in ROLES:
             _fail("cli.unknown_role", role=role, roles=", ".join(ROLES))
         grants.append((role, unit or None))
+    password = _read_password(from_stdin=password_stdin)
+    is_admin = any(role == "admin" for role, _ in grants)
     with transaction(engine) as session:
-        create_user(username, password, display_name, session=session, now=utcnow(), grants=grants)
+        create_user(username, password, display_name, session=session, now=utcnow(), grants=grants,
+                    must_change_password=is_admin)
     _say("cli.user_created", username=username)
+    if is_admin:
+        _say("cli.must_change_password", username=username)
+
+
+def _read_password(*, from_stdin: bool) -> str:
+    """The new account's password: one line of standard input when asked to or when it is not a terminal
+    (a script or a pipe), else typed twice at a hidden prompt. Never an argument, which `ps` and shell
+    histories would show."""
+    if from_stdin or not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        password = password.removesuffix("\r")
+    else:
+        password = click.prompt(t("cli.password_prompt", _lang()), hide_input=True,
+                                confirmation_prompt=t("cli.password_confirm", _lang()))
+    if not password:
+        _fail("cli.password_missing")
+    return password
 
 
 @cli.command("import-units")

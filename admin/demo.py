@@ -35,6 +35,7 @@ class DemoAccount:
 def demo_accounts(root_code: str, lead_unit_code: str) -> list[DemoAccount]:
     return [
         DemoAccount("lead", "王磊（县公司负责人）", "unit_lead", lead_unit_code),
+        DemoAccount("member", "张敏（县公司员工）", "unit_member", lead_unit_code),
         DemoAccount("coordinator", "李娜（演练协调员）", "drill_coordinator", root_code),
         DemoAccount("executive", "陈刚（公司领导）", "executive", root_code),
         DemoAccount("admin", "系统管理员", "admin", None),
@@ -100,13 +101,16 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
         create_user(acc.username, DEMO_PASSWORD, acc.display_name, session=session, now=now,
                     grants=[(acc.role, acc.unit_code)])  # type: ignore[list-item]
     units = all_units(session=session)
-    # One lead per city company, who tick their own sub-tree's items in the history.
+    # One lead per city company, who tick their own sub-tree's items in the history; the province's
+    # own units (its departments, plants) are ticked by a lead on the province. An admin may not tick.
     city_leads: dict[int, Actor] = {}
     for u in units:
-        if u.kind == "city":
+        if u.kind == "city" or u.parent_id is None:
             user = create_user(f"lead-{u.code.lower()}", DEMO_PASSWORD, f"{u.name_zh}值班负责人", session=session,
                                now=now, grants=[("unit_lead", u.code)])
             city_leads[u.id] = Actor(user.id, user.username, user.display_name)
+    province_lead = next(city_leads[u.id] for u in units if u.parent_id is None)
+    city_leads = {unit_id: a for unit_id, a in city_leads.items() if a != province_lead}
     admin = session.scalar(select(User).where(User.username == "admin"))
     admin_actor = Actor(admin.id, admin.username, admin.display_name)
     today = now.astimezone(local_zone()).date()
@@ -114,7 +118,7 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
     starts_on = today - timedelta(weeks=weeks)
     campaign = open_campaign(f"{year} 迎峰度夏", "summer-peak", peak_start=peak, starts_on=starts_on,
                              unit_codes=[u.code for u in units], session=session, actor=admin_actor, now=now)
-    _history(session, campaign.id, units, city_leads, admin_actor, starts_on, now, random.Random(seed))
+    _history(session, campaign.id, units, city_leads, province_lead, starts_on, now, random.Random(seed))
     set_meta("demo", "1", session=session)
     return accounts
 

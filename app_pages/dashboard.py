@@ -26,13 +26,18 @@ table = loaders.readiness_by_unit(campaign.id, as_of, key)
 if table.empty:
     st.info(state.t("cl.no_units"))
     st.stop()
-in_table = set(table["unit_id"])
-units = [u for u in loaders.all_units(key) if u.id in in_table]
+who = state.actor()
+in_scope = loaders.scope(who) & set(table["unit_id"])  # read afresh on every run
+if not in_scope:
+    st.info(state.t("access.no_units"))
+    st.stop()
+table = table[table["unit_id"].isin(in_scope)]
+units = [u for u in loaders.all_units(key) if u.id in in_scope]
 with c2:
     unit = widgets.select_by_id(state.t("db.unit"), units, key="db_unit", fmt=widgets.unit_label,
-                                default_id=loaders.home_unit_id(state.actor().user_id))
+                                default_id=loaders.home_unit_id(who.user_id))
 
-series = loaders.series(campaign.id, unit.id, campaign.starts_on, as_of, key)
+series = loaders.series(who, campaign.id, unit.id, campaign.starts_on, as_of, key)
 now_value = series["readiness"].iloc[-1]
 week_ago = series["readiness"].iloc[max(0, len(series) - 8)]
 m1, m2, m3 = st.columns(3)

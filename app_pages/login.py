@@ -1,4 +1,5 @@
-"""Sign-in page; in a demo database it lists the demo accounts."""
+"""The sign-in form, shown by app.py on whatever page the URL names while nobody is signed in;
+in a demo database it lists the demo accounts."""
 
 import pandas as pd
 import streamlit as st
@@ -6,42 +7,50 @@ import streamlit as st
 from admin.demo import DEMO_PASSWORD
 from core.errors import DomainError
 from org.accounts import sign_in
+from org.sessions import start_session
 from ui import state
 from ui.loaders import demo_accounts_table
 
-st.title(f":material/bolt: {state.t('app.title')}")
-st.caption(state.t("app.tagline"))
 
-if not state.database_ready():
-    st.error(state.t("login.no_database"))
-    st.stop()
+def sign_in_form() -> None:
+    """Sign in; on success the same URL reruns into its page."""
+    st.title(f":material/bolt: {state.t('app.title')}")
+    st.caption(state.t("app.tagline"))
 
-left, right = st.columns([1, 1], gap="large")
-with left:
-    st.subheader(state.t("login.heading"))
-    with st.form("login"):
-        username = st.text_input(state.t("login.username"), key="login_username")
-        password = st.text_input(state.t("login.password"), type="password", key="login_password")
-        submitted = st.form_submit_button(state.t("login.submit"), type="primary")
-    if submitted:
-        if not username.strip() or not password:
-            st.error(state.t("login.empty_fields"))
-        else:
-            # None when the connection comes from this machine (a browser here, or a reverse proxy
-            # here); not even a string under AppTest. Without an address, throttle per account only.
-            address = st.context.ip_address
-            client = address if isinstance(address, str) else None
-            try:
-                who = sign_in(state.engine(), username, password, client=client, now=state.utcnow())
-            except DomainError as err:
-                st.error(state.error_text(err))
+    if not state.database_ready():
+        st.error(state.t("login.no_database"))
+        st.stop()
+
+    ended = st.session_state.pop(state.ENDED, None)
+    if ended:
+        st.warning(state.t(f"session.ended.{ended}"))
+
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.subheader(state.t("login.heading"))
+        with st.form("login"):
+            username = st.text_input(state.t("login.username"), key="login_username")
+            password = st.text_input(state.t("login.password"), type="password", key="login_password")
+            submitted = st.form_submit_button(state.t("login.submit"), type="primary")
+        if submitted:
+            if not username.strip() or not password:
+                st.error(state.t("login.empty_fields"))
             else:
-                state.sign_in(who)
-                st.rerun()
+                # None when the connection comes from this machine (a browser here, or a reverse proxy
+                # here); not even a string under AppTest. Without an address, throttle per account only.
+                address = st.context.ip_address
+                client = address if isinstance(address, str) else None
+                try:
+                    who = sign_in(state.engine(), username, password, client=client, now=state.utcnow())
+                except DomainError as err:
+                    st.error(state.error_text(err))
+                else:
+                    state.sign_in(start_session(who.user_id, engine=state.engine(), now=state.utcnow()))
+                    st.rerun()
 
-accounts = demo_accounts_table(state.lang())
-if accounts:
-    with right:
-        st.subheader(state.t("login.demo_heading"))
-        st.info(state.t("login.demo_hint", password=DEMO_PASSWORD))
-        st.dataframe(pd.DataFrame(accounts), hide_index=True, width="stretch")
+    accounts = demo_accounts_table(state.lang())
+    if accounts:
+        with right:
+            st.subheader(state.t("login.demo_heading"))
+            st.info(state.t("login.demo_hint", password=DEMO_PASSWORD))
+            st.dataframe(pd.DataFrame(accounts), hide_index=True, width="stretch")

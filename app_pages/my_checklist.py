@@ -21,14 +21,23 @@ units = loaders.units_of(campaign.id, key)
 if not units:
     st.info(state.t("cl.no_units"))
     st.stop()
+who = state.actor()
+in_scope = loaders.scope(who)  # read afresh on every run: a revoked grant shows at the next click
+units = [u for u in units if u.id in in_scope]
+if not units:
+    st.info(state.t("access.no_units"))
+    st.stop()
 with mid:
     unit = widgets.select_by_id(state.t("cl.unit"), units, key="cl_unit", fmt=widgets.unit_label,
-                                default_id=loaders.home_unit_id(state.actor().user_id))
+                                default_id=loaders.home_unit_id(who.user_id))
 with right:
     show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key=widgets.lang_key("cl_show"),
                                 format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
 
-rows = loaders.checklist(campaign.id, unit.id, key)
+rows = loaders.checklist(who, campaign.id, unit.id, key)
+may = loaders.actions_on(who, unit.id)
+if not may & {"item.done", "item.na", "item.reopen", "item.note"}:
+    st.caption(state.t("access.read_only"))
 today = state.today()
 progress = section_progress(rows)
 summary = checklist_summary(rows)
@@ -70,4 +79,4 @@ for section in progress.itertuples():
     expanded = show != "all" or section.section_key == first_open
     with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=expanded):
         for row in items:
-            widgets.item_row(campaign.id, unit.id, row, today)
+            widgets.item_row(campaign.id, unit.id, row, today, may)

@@ -38,6 +38,7 @@ from store.schema import (
     ChecklistStatus,
     OrgUnit,
     ReadinessDaily,
+    RoleGrant,
     Template,
     TemplateItem,
     TemplateSection,
@@ -78,6 +79,8 @@ def build(engine, units: int, items: int, events: int, days: int, seed: int) -> 
             rows.append({"id": uid, "code": f"K{k}", "parent_id": parent, "name_zh": f"县{k}", "name_en": f"K{k}",
                          "kind": "county", "path": f"/1/{parent}/{uid}/", "depth": 2})
         s.execute(insert(OrgUnit), rows)
+        # The bench user leads the whole province, so each tick goes through the sub-tree check.
+        s.add(RoleGrant(id=1, user_id=1, role="unit_lead", unit_id=1, include_subtree=True))
         s.add(Campaign(id=1, name="bench", template_id=1, starts_on=start, peak_start=date(2027, 6, 15),
                        created_by=1, created_at=now))
         s.flush()
@@ -120,7 +123,7 @@ def build(engine, units: int, items: int, events: int, days: int, seed: int) -> 
             for (u, d), v in daily.items()])
         if s.get_bind().dialect.name == "postgresql":
             # explicit ids do not advance PostgreSQL's sequences; move them past the data
-            for table in ("users", "templates", "template_sections", "template_items", "org_units", "campaigns",
+            for table in ("users", "role_grants", "templates", "template_sections", "template_items", "org_units", "campaigns",
                           "checklist_events"):
                 s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                f"(SELECT max(id) FROM {table}))"))

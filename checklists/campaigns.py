@@ -1,4 +1,7 @@
-"""Campaign use-cases: open a season for a set of units, let more units join, list them."""
+"""Campaign use-cases: open a season for a set of units, let more units join, close it, list them.
+
+Opening, joining and closing are an administrator's (`admin.campaigns` on the whole organisation).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound
+from org.authz import authorize
 from org.models import Actor
 from org.queries import UnitView, units_by_code, units_where
 from store.schema import Campaign, CampaignUnit, ChecklistStatus, Template, TemplateItem
@@ -29,6 +33,7 @@ def open_campaign(
     template_version: int | None = None,
 ) -> Campaign:
     """Open a campaign pinning a template version (newest by default) for the given units."""
+    authorize(actor, "admin.campaigns", None, session=session)
     name = name.strip()
     if not name:
         raise InvalidInput("error.campaign_name_required")
@@ -52,12 +57,30 @@ def open_campaign(
     )
     session.add(campaign)
     session.flush()
-    add_units(campaign.id, unit_codes, session=session, joined_on=starts_on)
+    _add_units(campaign.id, unit_codes, session=session, joined_on=starts_on)
     return campaign
 
 
-def add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, joined_on: date) -> int:
+def add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, actor: Actor, joined_on: date) -> int:
     """Let more units take part: each gets every item open at version 0; returns how many joined."""
+    authorize(actor, "admin.campaigns", None, session=session)
+    return _add_units(campaign_id, unit_codes, session=session, joined_on=joined_on)
+
+
+def close_campaign(campaign_id: int, *, session: Session, actor: Actor) -> CampaignView:
+    """Close a campaign: its checklists take no more changes (history and readiness stay as they are)."""
+    authorize(actor, "admin.campaigns", None, session=session)
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    if campaign.status != "open":
+        raise InvalidInput("error.campaign_already_closed", name=campaign.name)
+    campaign.status = "closed"
+    session.flush()
+    return _view(campaign)
+
+
+def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, joined_on: date) -> int:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
@@ -107,7 +130,11 @@ def list_campaigns(*, session: Session, only_open: bool = True) -> list[Campaign
     q = select(Campaign).order_by(Campaign.peak_start.desc(), Campaign.id.desc())
     if only_open:
         q = q.where(Campaign.status == "open")
-    return [CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status) for c in session.scalars(q)]
+    return [_view(c) for c in session.scalars(q)]
+
+
+def _view(c: Campaign) -> CampaignView:
+    return CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status)
 
 
 def campaign_units(campaign_id: int, *, session: Session) -> list[UnitView]:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from checklists.rules import ACTION_TARGET, check_transition, weight_deltas
 from core.clock import format_local, local_day
 from core.errors import InvalidInput, NotFound, StaleWrite
+from org.authz import CHANGE_ACTION, authorize
 from org.models import Actor
 from store.schema import Campaign, ChecklistEvent, ChecklistStatus, TemplateItem, User
 from store.upsert import add_readiness_delta
@@ -65,10 +66,12 @@ def change_item(
     now: datetime,
     text: str = "",
 ) -> ChangeResult:
-    """Apply one action to one item if nobody changed it since `expected_version`."""
+    """Apply one action to one item if nobody changed it since `expected_version`; refused (Forbidden)
+    unless the user holds a role allowing it on the unit (done/note: member; N/A, reopen: lead)."""
     text = (text or "").strip()
     if action not in ACTION_TARGET:
         raise InvalidInput("error.unknown_action", action=action)
+    authorize(actor, CHANGE_ACTION[action], unit_id, session=session)
     if action in ("na", "note") and not text:
         raise InvalidInput("error.reason_required" if action == "na" else "error.note_required")
     if len(text) > MAX_TEXT:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from core.clock import as_utc
 from core.errors import NotFound
+from org.authz import authorize
+from org.models import Actor
 from store.schema import Campaign, ChecklistEvent, ChecklistStatus, Directive, TemplateItem, TemplateSection, User
 
 
@@ -40,8 +42,15 @@ class ChecklistRow:
         return self.status == "open" and self.due < today
 
 
-def unit_checklist(campaign_id: int, unit_id: int, *, session: Session) -> list[ChecklistRow]:
-    """Every item of the campaign's template for a unit, with its current status and due date."""
+def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: Actor | None = None
+                   ) -> list[ChecklistRow]:
+    """Every item of the campaign's template for a unit, with its current status and due date.
+
+    With an actor, refused (Forbidden) unless the unit is in the user's scope; without one, the
+    caller is trusted code (the command line, set-up, the benchmark).
+    """
+    if actor is not None:
+        authorize(actor, "unit.read", unit_id, session=session)
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
@@ -92,8 +101,11 @@ class HistoryEntry:
     text: str
 
 
-def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Session) -> list[HistoryEntry]:
-    """The log of one item for one unit, oldest first."""
+def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Session, actor: Actor | None = None
+                 ) -> list[HistoryEntry]:
+    """The log of one item for one unit, oldest first; with an actor, only for a unit in their scope."""
+    if actor is not None:
+        authorize(actor, "unit.read", unit_id, session=session)
     rows = session.execute(
         select(
             ChecklistEvent.occurred_at,

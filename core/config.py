@@ -31,6 +31,17 @@ class Settings(BaseSettings):
         description="SQLite durability: FULL (a committed tick survives a power loss) or NORMAL (faster; the "
         "last commits can be lost on power loss).",
     )
+    session_idle_hours: float = Field(
+        default=8, gt=0, description="A signed-in browser is signed out after this many hours without a click."
+    )
+    session_absolute_days: float = Field(
+        default=7, gt=0, description="A sign-in lasts at most this many days, however active the browser is."
+    )
+    cookie_secure: bool = Field(
+        default=False,
+        description="Send the session cookie over HTTPS only (Secure; named __Host-peakready_session). "
+        "Set true whenever the app is served over HTTPS.",
+    )
     now: datetime | None = Field(
         default=None,
         description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "
@@ -60,6 +71,11 @@ class Settings(BaseSettings):
         if v not in ("zh", "en"):
             raise ValueError("default_language must be zh or en")
         return v
+
+    @property
+    def session_cookie_name(self) -> str:
+        """The session cookie's name; with the __Host- prefix browsers accept it only over HTTPS, for Path=/."""
+        return "__Host-peakready_session" if self.cookie_secure else "peakready_session"
 
     @property
     def effective_database_url(self) -> str:

@@ -36,6 +36,12 @@ class AuthError(DomainError):
     code = "error.bad_login"
 
 
+class Forbidden(DomainError):
+    """The user holds no grant that allows this action on this unit (org.authz), or is deactivated."""
+
+    code = "error.forbidden"
+
+
 class ContentError(Exception):
     """A seed file with a mistake: names the file, the item and the problem.
 

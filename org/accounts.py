@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -19,11 +22,35 @@ from core.clock import as_utc
 from core.errors import AuthError, InvalidInput
 from org.models import Actor, Role
 from org.queries import unit_by_code
+from org.sessions import end_user_sessions
 from store.db import snapshot, transaction
 from store.schema import RoleGrant, SignInThrottle, User
 
 _hasher = PasswordHasher()
-MIN_PASSWORD = 8
+MIN_PASSWORD = 10
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+_NAME_INSIDE = 4  # a user name this long or longer may not appear anywhere in the password
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (lower case)."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def check_password_policy(password: str, username: str) -> None:
+    """Refuse (InvalidInput) a password shorter than MIN_PASSWORD characters, one that is or contains the
+    user name (ignoring case, spaces and punctuation), or one on the list of common passwords."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("error.short_password", min=MIN_PASSWORD)
+    name = _NOT_ALNUM.sub("", username.strip().lower())
+    bare = _NOT_ALNUM.sub("", password.lower())
+    if name and (bare == name or bare == name[::-1] or (len(name) >= _NAME_INSIDE and name in bare)):
+        raise InvalidInput("error.password_has_username")
+    if password.strip().lower() in common_passwords():
+        raise InvalidInput("error.common_password")
 
 
 def create_user(
@@ -34,14 +61,15 @@ def create_user(
     session: Session,
     now: datetime,
     grants: Iterable[tuple[Role, str | None]] = (),
+    must_change_password: bool = False,
 ) -> User:
     """Create a local account with an argon2-hashed password and optional role grants
-    (role, unit code or None for the whole organisation)."""
+    (role, unit code or None for the whole organisation); with `must_change_password` the user
+    can do nothing before choosing a new password."""
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise InvalidInput("error.bad_username")
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput("error.short_password", min=MIN_PASSWORD)
+    check_password_policy(password, username)
     if session.scalar(select(User).where(User.username == username)):
         raise InvalidInput("error.user_exists", username=username)
     user = User(
@@ -50,6 +78,7 @@ def create_user(
         password_hash=_hasher.hash(password),
         is_active=True,
         created_at=now,
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()
@@ -222,6 +251,42 @@ def _hasher_dummy_verify() -> None:
 
 
 _DUMMY = _hasher.hash("dummy-password")
+
+
+def change_password(user_id: int, current: str, new: str, *, engine: Engine, now: datetime) -> None:
+    """The user replaces their password: the current one must be right and the new one pass the policy.
+    Every session of the user ends (sign in again everywhere) and a required change is done.
+
+    Like sign-in, the passwords are checked and hashed outside any transaction.
+    """
+    with snapshot(engine) as s:
+        user = s.get(User, user_id)
+    if user is None or not user.is_active:
+        raise AuthError()
+    if not _verify(user.password_hash, current):
+        raise InvalidInput("error.wrong_current_password")
+    if new == current:
+        raise InvalidInput("error.password_unchanged")
+    check_password_policy(new, user.username)
+    new_hash = _hasher.hash(new)
+    with transaction(engine, bump=False) as s:
+        # Only if the password was not changed meanwhile (two tabs changing it at once).
+        changed = s.execute(update(User).where(User.id == user_id, User.password_hash == user.password_hash)
+                            .values(password_hash=new_hash, must_change_password=False)).rowcount
+        if not changed:
+            raise InvalidInput("error.wrong_current_password")
+        end_user_sessions(user_id, "password_change", session=s, now=now)
+
+
+def deactivate_user(user_id: int, *, session: Session, now: datetime) -> None:
+    """Deactivate an account (kept, never deleted): it can no longer sign in, and every browser
+    signed in as it is signed out at its next click. The caller checks who may do this."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise InvalidInput("error.user_not_found", user=user_id)
+    user.is_active = False
+    end_user_sessions(user_id, "deactivated", session=session, now=now)
+    session.flush()
 
 
 def grants_of(user_id: int, *, session: Session) -> list[RoleGrant]:

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from content.models import UnitSpec
 from core.errors import InvalidInput
+from org.authz import authorize
+from org.models import Actor
 from org.queries import unit_by_code
 from store.schema import OrgUnit
 
@@ -41,14 +43,20 @@ def _walk(specs: list[UnitSpec], parent: object) -> Iterator[tuple[UnitSpec, obj
         yield from _walk(spec.children, spec.code)
 
 
-def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | None = None) -> ImportResult:
+def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | None = None,
+                 actor: Actor | None = None) -> ImportResult:
     """Create or update the units of a tree (matched by code), under `parent_code` if given.
+
+    A user needs `admin.units` on the whole organisation; `actor=None` is the command line
+    (whoever can run manage.py already holds the database), which is trusted.
 
     A unit already in the database keeps its parent unless the file nests it under
     another unit or `parent_code` names one for the file's top-level entries. A move
     that would hang a unit under itself or its own sub-unit is refused (InvalidInput
     naming both) before anything is written. A moved unit takes its whole sub-tree along.
     """
+    if actor is not None:
+        authorize(actor, "admin.units", None, session=session)
     top_parent: object = unit_by_code(parent_code, session=session).code if parent_code else _KEEP
     units = {u.code: u for u in session.scalars(select(OrgUnit))}
     code_of = {u.id: code for code, u in units.items()}

@@ -20,5 +20,5 @@ else
   .venv/bin/python manage.py init
 fi
 
-exec .venv/bin/python -m streamlit run app.py \
+exec .venv/bin/python -m streamlit run serve.py \
   --server.headless true --server.port "${PORT:-8501}" --browser.gatherUsageStats false "$@"

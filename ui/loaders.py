@@ -15,7 +15,9 @@ from checklists.campaigns import CampaignView, campaign_units, list_campaigns
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
+from org import authz
 from org import queries as org_queries
+from org.models import Actor
 from org.queries import UnitView
 from readiness.series import readiness_series, unit_readiness
 from store.db import snapshot
@@ -60,15 +62,43 @@ def home_unit_id(user_id: int) -> int | None:
         return org_queries.home_unit_id(user_id, session=s)
 
 
+# Access is never cached: grants and the active flag are read on every run, so a revoked grant or
+# a deactivated account takes effect at the user's next click. Only the data behind a check is cached.
+
+
+def scope(actor: Actor, action: str = "unit.read") -> set[int]:
+    """The ids of the units on which the user may take `action` now (the pickers offer only these)."""
+    with snapshot(state.engine()) as s:
+        return authz.scope_unit_ids(actor, action, session=s)
+
+
+def actions_on(actor: Actor, unit_id: int) -> frozenset[str]:
+    """Every action the user may take on the unit now (the controls to show)."""
+    with snapshot(state.engine()) as s:
+        return authz.actions_on(actor, unit_id, session=s)
+
+
+def authorize(actor: Actor, action: str, unit_id: int | None) -> None:
+    """Refuse (core.errors.Forbidden) unless the user may take `action` on the unit now."""
+    with snapshot(state.engine()) as s:
+        authz.authorize(actor, action, unit_id, session=s)
+
+
+def checklist(actor: Actor, campaign_id: int, unit_id: int, key: int) -> list[ChecklistRow]:
+    """The unit's checklist, for a user who may read the unit (checked afresh, then served from the cache)."""
+    authorize(actor, "unit.read", unit_id)
+    return _checklist(campaign_id, unit_id, key)
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def checklist(campaign_id: int, unit_id: int, key: int) -> list[ChecklistRow]:
+def _checklist(campaign_id: int, unit_id: int, key: int) -> list[ChecklistRow]:
     with snapshot(state.engine()) as s:
         return unit_checklist(campaign_id, unit_id, session=s)
 
 
-def history(campaign_id: int, unit_id: int, item_id: int) -> list[HistoryEntry]:
+def history(actor: Actor, campaign_id: int, unit_id: int, item_id: int) -> list[HistoryEntry]:
     with snapshot(state.engine()) as s:
-        return item_history(campaign_id, unit_id, item_id, session=s)
+        return item_history(campaign_id, unit_id, item_id, session=s, actor=actor)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -77,8 +107,14 @@ def readiness_by_unit(campaign_id: int, as_of: date, key: int) -> pd.DataFrame:
         return unit_readiness(campaign_id, as_of, session=s)
 
 
+def series(actor: Actor, campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
+    """Readiness of the unit's sub-tree day by day, for a user who may read the unit."""
+    authorize(actor, "unit.read", unit_id)
+    return _series(campaign_id, unit_id, start, end, key)
+
+
 @st.cache_data(max_entries=128, show_spinner=False)
-def series(campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
+def _series(campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
     with snapshot(state.engine()) as s:
         return readiness_series(campaign_id, start=start, end=end, root_unit_id=unit_id, session=s)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 
 import streamlit as st
@@ -11,12 +13,21 @@ from core import clock
 from core.config import get_settings
 from core.errors import DomainError
 from core.i18n import t as translate
+from org import sessions
 from org.models import Actor
 from store.db import change_counter, make_engine, schema_state, snapshot
 
 LANG = "lang"
-ACTOR = "actor"
+ACTOR = "actor"  # the actor of a valid session, refreshed on every run (read it with actor())
+SESSION = "session_id"  # the tab's session (server-side memory; the browser holds the token in its cookie)
+MUST_CHANGE = "must_change_password"
+ENDED = "session_ended"  # why the tab's session ended, shown once on the sign-in form
+COOKIE_SET = "cookie_set"  # a new session's token, to hand to the browser once
+COOKIE_CLEAR = "cookie_clear"
+SPENT_COOKIE = "spent_cookie"  # the cookie this tab came with, once signed out or found invalid
 FLASH = "flash"
+DB_READY = "database_ready"
+SESSION_ROUTE = "/api/session"  # served by serve.py (st.App): sets and clears the HttpOnly cookie
 
 
 @st.cache_resource
@@ -36,19 +47,104 @@ def t(key: str, **params: object) -> str:
 
 
 def actor() -> Actor | None:
+    """The signed-in user of this run (app.py checks the session first, fresh from the database)."""
     data = st.session_state.get(ACTOR)
     return Actor(**data) if data else None
 
 
-def sign_in(a: Actor) -> None:
-    st.session_state[ACTOR] = {"user_id": a.user_id, "username": a.username, "display_name": a.display_name}
+def must_change_password() -> bool:
+    return bool(st.session_state.get(MUST_CHANGE))
+
+
+def resolve_actor() -> Actor | None:
+    """Who this tab is signed in as, checked fresh on every run: the tab's own session, else the
+    browser's session cookie (a reload, a new tab, a bookmarked link). A session that has ended
+    signs the tab out and leaves the reason for the sign-in form."""
+    now = utcnow()
+    session_id = st.session_state.get(SESSION)
+    token = None
+    if session_id is not None:
+        check = sessions.check_session(session_id, engine=engine(), now=now)
+    else:
+        token = _cookie_token()
+        if token is None:
+            _forget_sign_in()
+            return None
+        check = sessions.check_token(token, engine=engine(), now=now)
+    if not check.valid:
+        _forget_sign_in()
+        if token is not None:
+            # The browser's cookie is dead: stop trying it in this tab and have the browser drop it.
+            st.session_state[SPENT_COOKIE] = token
+            st.session_state[COOKIE_CLEAR] = True
+        if token is None or check.ended != "sign_out":
+            st.session_state[ENDED] = check.ended
+        return None
+    st.session_state[SESSION] = check.session_id
+    st.session_state[ACTOR] = asdict(check.actor)
+    st.session_state[MUST_CHANGE] = check.must_change_password
+    return check.actor
+
+
+def _cookie_token() -> str | None:
+    try:
+        token = st.context.cookies.get(get_settings().session_cookie_name)
+    except Exception:  # no browser connection (a bare script run)
+        return None
+    # Not even a string under AppTest, which has no browser.
+    if not isinstance(token, str) or not token or token == st.session_state.get(SPENT_COOKIE):
+        return None
+    return token
+
+
+def _forget_sign_in() -> None:
+    for key in (SESSION, ACTOR, MUST_CHANGE):
+        st.session_state.pop(key, None)
+
+
+def sign_in(new: sessions.NewSession) -> None:
+    """This tab is now signed in with a new session; its token goes to the browser's cookie on the next run."""
+    st.session_state[SESSION] = new.id
+    st.session_state[COOKIE_SET] = new.token
+    st.session_state.pop(COOKIE_CLEAR, None)
+    st.session_state.pop(ENDED, None)
 
 
 def sign_out() -> None:
-    keep = st.session_state.get(LANG)
+    """End this tab's session in the database, forget everything but the language, and clear the cookie."""
+    session_id = st.session_state.get(SESSION)
+    if session_id is not None:
+        sessions.end_session(session_id, "sign_out", engine=engine(), now=utcnow())
+    spent = _cookie_token() or st.session_state.get(SPENT_COOKIE)
+    keep = {key: st.session_state[key] for key in (LANG, DB_READY) if key in st.session_state}
     st.session_state.clear()
-    if keep:
-        st.session_state[LANG] = keep
+    st.session_state.update(keep)
+    if spent:
+        st.session_state[SPENT_COOKIE] = spent
+    st.session_state[COOKIE_CLEAR] = True
+
+
+def sync_cookie() -> None:
+    """Hand a new session's token to the browser, or have it drop the cookie, through serve.py's route.
+
+    The page's script only posts the token; the route answers with an HttpOnly cookie holding a
+    fresh token (the posted one dies at once), so no script can read the cookie afterwards.
+    """
+    token = st.session_state.pop(COOKIE_SET, None)
+    clear = st.session_state.pop(COOKIE_CLEAR, False)
+    if token:
+        st.html(_post_script(SESSION_ROUTE, {"token": token}), unsafe_allow_javascript=True, width="content")
+    elif clear:
+        st.html(_post_script(f"{SESSION_ROUTE}/end", {}), unsafe_allow_javascript=True, width="content")
+
+
+def _post_script(path: str, body: dict[str, str]) -> str:
+    payload = json.dumps(body).replace("<", "\\u003c")
+    return (
+        "<script>fetch(" + json.dumps(path) + ", {method: 'POST', credentials: 'same-origin', "
+        "headers: {'Content-Type': 'application/json', 'X-PeakReady': 'session'}, body: JSON.stringify("
+        + payload + ")});</script>"
+    )
 
 
 def utcnow():
@@ -62,7 +158,11 @@ def today() -> date:
 
 
 def database_ready() -> bool:
-    return schema_state(engine()) == "ready"
+    """Whether the database is created and migrated (remembered per tab once it is: reading the
+    migration scripts on every click would cost more than the page)."""
+    if not st.session_state.get(DB_READY):
+        st.session_state[DB_READY] = schema_state(engine()) == "ready"
+    return st.session_state[DB_READY]
 
 
 def change_key() -> int:

@@ -80,8 +80,9 @@ def _open_form(action: str, item_id: int) -> None:
     st.session_state[PENDING] = (action, item_id)
 
 
-def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date) -> None:
-    """One checklist item: status, text, due date and evidence, and its action buttons."""
+def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: frozenset[str]) -> None:
+    """One checklist item: status, text, due date and evidence, and the action buttons the user may use
+    (`may`: the user's actions on the unit, org.authz; the service refuses the others anyway)."""
     lang = state.lang()
     text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
@@ -105,21 +106,27 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date) -> 
         b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
         args = (campaign_id, unit_id, row)
         if row.status == "done":
-            b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))
-        else:
+            if "item.reopen" in may:
+                b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply,
+                          args=(*args, "reopen"))
+        elif "item.done" in may:
             b1.button(state.t("cl.btn_done"), key=f"done_{row.item_id}", type="primary", on_click=_apply,
                       args=(*args, "done"))
         if row.status == "na":
-            b2.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply, args=(*args, "reopen"))
-        else:
+            if "item.reopen" in may:
+                b2.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply,
+                          args=(*args, "reopen"))
+        elif "item.na" in may:
             b2.button(state.t("cl.btn_na"), key=f"na_{row.item_id}", on_click=_open_form, args=("na", row.item_id))
-        b3.button(state.t("cl.btn_note"), key=f"note_{row.item_id}", on_click=_open_form, args=("note", row.item_id))
+        if "item.note" in may:
+            b3.button(state.t("cl.btn_note"), key=f"note_{row.item_id}", on_click=_open_form,
+                      args=("note", row.item_id))
         b4.button(":material/history:", key=f"history_{row.item_id}", help=state.t("cl.history"), type="tertiary",
                   on_click=_toggle_history, args=(row.item_id,))
     if st.session_state.get(HISTORY) == row.item_id:
         _history(campaign_id, unit_id, row.item_id)
     pending = st.session_state.get(PENDING)
-    if pending and pending[1] == row.item_id:
+    if pending and pending[1] == row.item_id and f"item.{pending[0]}" in may:
         _reason_form(campaign_id, unit_id, row, pending[0])
 
 
@@ -137,7 +144,7 @@ def _toggle_history(item_id: int) -> None:
 
 def _history(campaign_id: int, unit_id: int, item_id: int) -> None:
     """The item's full log for this unit, newest first, from the append-only event log."""
-    log = loaders.history(campaign_id, unit_id, item_id)
+    log = loaders.history(state.actor(), campaign_id, unit_id, item_id)
     if not log:
         st.caption(state.t("cl.history_empty"))
         return

@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from admin.demo import demo_accounts
+from core import clock
+from org.sessions import start_session
+from store.db import make_engine
 from tests.app.walker import ROOT, pages, walk
 from tests.demo_fixtures import sign_in
 from ui import state
 
-ACCOUNTS = ["lead", "coordinator", "executive", "admin"]
+ACCOUNTS = [a.username for a in demo_accounts("", "")]  # every role the login page lists
 
 
 @pytest.fixture
@@ -27,14 +31,18 @@ def full_error_details():
 def test_every_control_on_every_page_works_for(account, demo_db, full_error_details):
     signed_in = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run(), account)
     assert not signed_in.exception
-    # A fresh session that is already signed in: the signed-in state only, no widget state.
-    credentials = {key: signed_in.session_state[key] for key in (state.ACTOR, state.LANG)}
+    user_id = signed_in.session_state[state.ACTOR]["user_id"]
+    lang = signed_in.session_state[state.LANG]
+    engine = make_engine(demo_db)
 
     def fresh(page: str) -> AppTest:
+        """A fresh tab already signed in with a session of its own (a control may sign out or end it),
+        and no widget state."""
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        for key, value in credentials.items():
-            at.session_state[key] = value
+        at.session_state[state.SESSION] = start_session(user_id, engine=engine, now=clock.utcnow()).id
+        at.session_state[state.LANG] = lang
         at.run()
+        assert state.ACTOR in at.session_state, "the fresh tab is not signed in"
         at.switch_page(page).run()
         assert not at.exception, at.exception
         return at

@@ -30,7 +30,7 @@ def test_the_login_page_lists_the_demo_accounts(app):
     assert not app.exception
     assert "登录" in app.title[0].value or "迎峰备战" in app.title[0].value
     shown = app.dataframe[0].value
-    assert set(shown.iloc[:, 0]) == {"lead", "coordinator", "executive", "admin"}
+    assert set(shown.iloc[:, 0]) == {"lead", "member", "coordinator", "executive", "admin"}
     assert "peakready-demo" in texts(app)
 
 
@@ -167,7 +167,7 @@ def test_signing_out_returns_to_the_login_page(app):
     sign_in(app, "lead")
     app.button(key="sign_out").click().run()
     assert app.text_input(key="login_username") is not None
-    assert app.dataframe[0].value.shape[0] == 4
+    assert app.dataframe[0].value.shape[0] == 5
 
 
 def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_when(app, demo_db):
@@ -179,13 +179,13 @@ def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_whe
     button = next(b for b in app.button if b.key and b.key.startswith("done_"))
     other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     other.run()
-    sign_in(other, "coordinator")
-    other.selectbox(key="cl_unit_zh").set_value(app.selectbox(key="cl_unit_zh").value).run()
+    sign_in(other, "member")  # a member of the lead's county, on the same unit by default
+    assert other.selectbox(key="cl_unit_zh").value == app.selectbox(key="cl_unit_zh").value
     other.button(key=button.key).click().run()
     before = event_count(demo_db)
 
     button.click().run()  # the lead still sees the item as open
-    assert any("李娜（演练协调员）" in e.value and "已被" in e.value for e in app.error)
+    assert any("张敏（县公司员工）" in e.value and "已被" in e.value for e in app.error)
     assert event_count(demo_db) == before
 
 

@@ -1,4 +1,4 @@
-"""E2E fixtures: `streamlit run app.py` on a copy of the demo database, and Debian's Chromium via Playwright."""
+"""E2E fixtures: `streamlit run serve.py` (app.py plus the session-cookie route) on a copy of the demo database, and Debian's Chromium via Playwright."""
 
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}", "READINESS_NOW": NOW.isoformat()}
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

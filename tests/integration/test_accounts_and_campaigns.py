@@ -53,8 +53,8 @@ def test_opening_a_campaign_with_bad_input_is_refused_and_stores_nothing(world, 
     with snapshot(world.engine) as s:
         before = (len(s.scalars(select(Campaign)).all()), len(s.scalars(select(ChecklistStatus)).all()))
     with pytest.raises((InvalidInput, NotFound)) as err, transaction(world.engine) as s:
-        campaigns.open_campaign(args.pop("name"), args.pop("template_key"), session=s, actor=world.lead, now=NOW,
-                              **args)
+        campaigns.open_campaign(args.pop("name"), args.pop("template_key"), session=s, actor=world.admin, now=NOW,
+                                **args)
     assert err.value.code == code
     with snapshot(world.engine) as s:
         assert (len(s.scalars(select(Campaign)).all()), len(s.scalars(select(ChecklistStatus)).all())) == before
@@ -67,7 +67,8 @@ def test_a_unit_joining_later_gets_every_item_open(world):
     with transaction(world.engine) as s:
         import_units([UnitSpec(code="C3", name_zh="丙市公司", name_en="City C", kind="city")], session=s,
                      parent_code="P")
-        assert campaigns.add_units(world.campaign_id, ["C3", "C1"], session=s, joined_on=date(2026, 11, 10)) == 1
+        assert campaigns.add_units(world.campaign_id, ["C3", "C1"], session=s, actor=world.admin,
+                                   joined_on=date(2026, 11, 10)) == 1
     with snapshot(world.engine) as s:
         rows = queries.unit_checklist(world.campaign_id, _unit(s, "C3"), session=s)
     assert len(rows) == 4 and {r.status for r in rows} == {"open"}

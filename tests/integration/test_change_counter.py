@@ -42,7 +42,7 @@ def test_a_change_committed_after_a_later_one_moves_the_key_though_the_highest_e
     with transaction(world.engine) as first:
         early = tick(world, first, "C1-K1", "plan-approved")
         with transaction(world.engine) as second:
-            late = tick(world, second, "C2", "duty-roster")
+            late = tick(world, second, "C1-K2", "duty-roster")
         assert early.event_id < late.event_id
         key_seen, highest_seen = key(world.engine), highest_event_id(world.engine)
         assert highest_seen == late.event_id

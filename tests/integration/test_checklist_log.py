@@ -143,7 +143,7 @@ def test_projections_rebuilt_from_the_log_alone_match_the_ones_kept_live(world):
     world.change("C1-K1", "cable-patrol", "na", text="无", at=NOW + day)
     world.change("C1-K2", "duty-roster", "done", at=NOW + 2 * day)
     world.change("C1-K1", "plan-approved", "reopen", at=NOW + 3 * day)
-    world.change("C2", "cable-seal", "note", text="备注", at=NOW + 3 * day)
+    world.change("C1", "cable-seal", "note", text="备注", at=NOW + 3 * day)
 
     def snapshot_of_projections():
         from store.schema import ReadinessDaily

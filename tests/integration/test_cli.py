@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from tests.conftest import FIXTURE_SEEDS, ROOT
@@ -58,20 +59,58 @@ def test_init_refuses_a_bad_file_with_its_name_item_and_problem(tmp_path):
     assert "mini.yaml" in out.stderr and "mini-plan-approved" in out.stderr and "due_days_before_peak" in out.stderr
 
 
-def test_create_user_then_a_duplicate_is_refused_in_both_languages(tmp_path):
+def test_create_user_reads_the_password_from_standard_input_and_refuses_a_duplicate_in_both_languages(tmp_path):
     manage("init", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
-    ok = manage("create-user", "zhang", "--name", "张三", "--password", "long-enough-1", db=tmp_path / "c.db",
-                seeds=FIXTURE_SEEDS)
+    ok = manage("create-user", "zhang", "--name", "张三", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS,
+                input="long-enough-1\n")
     assert ok.returncode == 0, ok.stderr
-    again_zh = manage("--lang", "zh", "create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db",
-                      seeds=FIXTURE_SEEDS)
-    again_en = manage("--lang", "en", "create-user", "zhang", "--password", "long-enough-1", db=tmp_path / "c.db",
-                      seeds=FIXTURE_SEEDS)
+    again_zh = manage("--lang", "zh", "create-user", "zhang", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS,
+                      input="long-enough-1\n")
+    again_en = manage("--lang", "en", "create-user", "zhang", "--password-stdin", db=tmp_path / "c.db",
+                      seeds=FIXTURE_SEEDS, input="long-enough-1\n")
     assert again_zh.returncode == 1 and again_en.returncode == 1
     assert "用户 zhang 已存在" in again_zh.stderr and "User zhang already exists" in again_en.stderr
-    short = manage("--lang", "en", "create-user", "li", "--password", "short", db=tmp_path / "c.db",
-                   seeds=FIXTURE_SEEDS)
-    assert short.returncode == 1 and "at least 8" in short.stderr
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short", "at least 10"),
+    ("1234567890", "too common"),
+    ("wang-2027-wang", "may not be or contain the username"),
+    ("", "No password given"),
+])
+def test_create_user_refuses_a_weak_or_missing_password_and_creates_nobody(tmp_path, password, message):
+    manage("init", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    out = manage("--lang", "en", "create-user", "wang", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS,
+                 input=password + "\n")
+    assert out.returncode == 1 and message in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
+    conn.close()
+
+
+def test_a_password_is_never_taken_as_an_argument(tmp_path):
+    manage("init", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    out = manage("create-user", "zhao", "--password", "long-enough-1", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS,
+                 input="")
+    assert out.returncode == 2 and "--password" in out.stderr
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
+    conn.close()
+
+
+def test_an_administrator_made_on_the_command_line_must_change_the_password_at_first_sign_in(tmp_path):
+    manage("init", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS)
+    admin = manage("--lang", "en", "create-user", "root", "--role", "admin", db=tmp_path / "c.db",
+                   seeds=FIXTURE_SEEDS, input="first-admin-pw\n")
+    lead = manage("create-user", "zhou", "--role", "executive", db=tmp_path / "c.db", seeds=FIXTURE_SEEDS,
+                  input="long-enough-1\n")
+    assert admin.returncode == 0 and lead.returncode == 0, admin.stderr + lead.stderr
+    assert "must change the password at first sign-in" in admin.stdout
+    with sqlite3.connect(tmp_path / "c.db") as conn:
+        flags = dict(conn.execute("SELECT username, must_change_password FROM users").fetchall())
+    conn.close()
+    assert flags == {"root": 1, "zhou": 0}
 
 
 def test_import_units_adds_a_tree(tmp_path):

@@ -25,9 +25,10 @@ BAD_YAML = "units:\n  - code: P\n    name_zh: [未闭合\n"
 UNITS = "units:\n  - {code: NEW, name_zh: 新单位, name_en: New unit, kind: city}\n"
 
 
-def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+def run(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess:
+    """Run a command with `stdin` as its standard input (never the terminal: create-user would ask)."""
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=300)
+                          capture_output=True, text=True, timeout=300, input=stdin)
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,7 @@ class Case:
     key: str
     seeds: object = None  # a function of the temporary folder giving a seeds folder
     env: dict[str, str] = field(default_factory=dict)
+    stdin: str = ""
 
 
 def a_file_with(content):
@@ -118,15 +120,21 @@ CASES = {
     "import-units/no-database": Case(["import-units", a_file_with(UNITS)], "zh", "none", "cli.db_missing"),
     "import-units/outdated-database": Case(["import-units", a_file_with(UNITS)], "en", "outdated", "cli.db_outdated"),
     # create-user
-    "create-user/unknown-unit": Case(["create-user", "zhao", "--password", "long-enough-1", "--role",
-                                      "unit_lead:NOPE"], "en", "ready", "error.unit_not_found"),
-    "create-user/unknown-role": Case(["create-user", "zhao", "--password", "long-enough-1", "--role",
-                                      "boss:C1"], "zh", "ready", "cli.unknown_role"),
-    "create-user/no-database": Case(["create-user", "zhao", "--password", "long-enough-1"], "en", "none",
-                                    "cli.db_missing"),
-    "create-user/unreachable-database": Case(["create-user", "zhao", "--password", "long-enough-1"], "zh", "none",
+    "create-user/unknown-unit": Case(["create-user", "zhao", "--role", "unit_lead:NOPE"], "en", "ready",
+                                     "error.unit_not_found", stdin="long-enough-1\n"),
+    "create-user/unknown-role": Case(["create-user", "zhao", "--role", "boss:C1"], "zh", "ready", "cli.unknown_role",
+                                     stdin="long-enough-1\n"),
+    "create-user/short-password": Case(["create-user", "zhao"], "zh", "ready", "error.short_password",
+                                       stdin="short\n"),
+    "create-user/common-password": Case(["create-user", "zhao", "--password-stdin"], "en", "ready",
+                                        "error.common_password", stdin="qwertyuiop\n"),
+    "create-user/no-password": Case(["create-user", "zhao"], "en", "ready", "cli.password_missing"),
+    "create-user/no-database": Case(["create-user", "zhao"], "en", "none", "cli.db_missing",
+                                    stdin="long-enough-1\n"),
+    "create-user/unreachable-database": Case(["create-user", "zhao"], "zh", "none",
                                              "cli.db_error", env={"READINESS_DATABASE_URL":
-                                                                  "postgresql+psycopg://nobody@127.0.0.1:9/x"}),
+                                                                  "postgresql+psycopg://nobody@127.0.0.1:9/x"},
+                                             stdin="long-enough-1\n"),
     # rebuild-projections
     "rebuild-projections/unknown-campaign": Case(["rebuild-projections", "--campaign", "999"], "zh", "ready",
                                                  "error.campaign_not_found"),
@@ -168,7 +176,7 @@ def test_a_command_refuses_bad_input_with_a_message_in_the_chosen_language_and_c
     args = [a(tmp_path) if callable(a) else a.format(tmp=tmp_path) for a in case.args]
     before = folder_state(data)
 
-    out = run("--lang", case.lang, *args, env=env)
+    out = run("--lang", case.lang, *args, env=env, stdin=case.stdin)
 
     text = out.stdout + out.stderr
     assert out.returncode != 0, text

@@ -6,8 +6,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from org.accounts import create_user
+from org.models import Actor
 from readiness.series import readiness_series, unit_readiness
-from store.db import snapshot
+from store.db import snapshot, transaction
 from tests.conftest import NOW
 
 DAY = timedelta(days=1)
@@ -16,6 +18,14 @@ DAY = timedelta(days=1)
 def by_code(world, as_of: date):
     with snapshot(world.engine) as s:
         return unit_readiness(world.campaign_id, as_of, session=s).set_index("code")
+
+
+def lead_of(world, code: str) -> Actor:
+    """A unit lead for another unit than the world's lead's (who may tick only C1 and below)."""
+    with transaction(world.engine) as s:
+        user = create_user(f"lead-{code.lower()}", "correct-horse", f"{code} 负责人", session=s, now=NOW,
+                           grants=[("unit_lead", code)])
+        return Actor(user.id, user.username, user.display_name)
 
 
 def test_readiness_is_weighted_completion_of_applicable_items(world):
@@ -47,7 +57,7 @@ def test_readiness_as_of_a_past_date_ignores_later_changes(world):
 
 def test_the_series_over_time_has_one_point_a_day_for_a_sub_tree(world):
     world.change("C1-K1", "plan-approved", "done", at=NOW)
-    world.change("C2", "plan-approved", "done", at=NOW + 2 * DAY)
+    world.change("C2", "plan-approved", "done", at=NOW + 2 * DAY, actor=lead_of(world, "C2"))
     with snapshot(world.engine) as s:
         series = readiness_series(world.campaign_id, start=NOW.date() - DAY, end=NOW.date() + 2 * DAY,
                                   root_unit_id=world.units["C1"], session=s)

@@ -12,16 +12,27 @@ from sqlalchemy import delete, event, insert, or_, select, text, update
 from checklists import campaigns, changes
 from checklists.rebuild import campaign_ids, projection_differences, rebuild_projections
 from core.errors import NotFound
+from org.accounts import create_user
+from org.models import Actor
 from store.db import change_counter, snapshot, transaction
-from store.schema import ChecklistStatus, ReadinessDaily
+from store.schema import ChecklistStatus, ReadinessDaily, User
 from tests.conftest import NOW
 
 DAY = timedelta(days=1)
 
 
+def province_lead(world) -> Actor:
+    """A lead of the whole province (made once per world), for the changes outside C1."""
+    with transaction(world.engine) as s:
+        user = s.scalar(select(User).where(User.username == "boss")) or create_user(
+            "boss", "correct-horse", "省公司负责人", session=s, now=NOW, grants=[("unit_lead", "P")])
+        return Actor(user.id, user.username, user.display_name)
+
+
 def a_mixed_history(world, *, rounds: int = 1) -> None:
     """Ticks, N/A, reopenings and notes across units and days, some undone on the day they were done."""
     c = world.change
+    boss = province_lead(world)  # the world's lead and other may change C1 and below only
     c("C1-K1", "plan-approved", "done")
     c("C1-K1", "cable-patrol", "na", text="无电缆隧道", at=NOW + DAY)
     c("C1-K1", "cable-patrol", "note", text="已报备", at=NOW + DAY)  # a note while N/A keeps the reason
@@ -31,18 +42,18 @@ def a_mixed_history(world, *, rounds: int = 1) -> None:
     c("C1-K2", "duty-roster", "done", at=NOW + 3 * DAY, actor=world.other)  # N/A → done clears the reason
     c("C1-K1", "plan-approved", "na", text="上级代编", at=NOW + 3 * DAY)  # done → N/A on a later day
     c("C1-K1", "plan-approved", "reopen", at=NOW + 4 * DAY)
-    c("C2", "cable-seal", "note", text="第一次备注", at=NOW + 2 * DAY)
-    c("C2", "cable-seal", "note", text="第二次备注", at=NOW + 5 * DAY)
-    c("C2", "cable-seal", "done", at=NOW + 5 * DAY, actor=world.other)
-    c("P", "plan-approved", "done", at=NOW + timedelta(hours=15))  # 01:00 the next day in Beijing
+    c("C2", "cable-seal", "note", text="第一次备注", at=NOW + 2 * DAY, actor=boss)
+    c("C2", "cable-seal", "note", text="第二次备注", at=NOW + 5 * DAY, actor=boss)
+    c("C2", "cable-seal", "done", at=NOW + 5 * DAY, actor=boss)
+    c("P", "plan-approved", "done", at=NOW + timedelta(hours=15), actor=boss)  # 01:00 the next day in Beijing
     c("C1", "cable-patrol", "na", text="无", at=NOW + 6 * DAY)
     c("C1", "cable-patrol", "reopen", at=NOW + 7 * DAY)
     c("C1", "cable-patrol", "note", text="复核中", at=NOW + 7 * DAY)
     for n in range(rounds):
         c("C1-K2", "cable-seal", "done", at=NOW + (8 + n) * DAY)
         c("C1-K2", "cable-seal", "reopen", at=NOW + (8 + n) * DAY + timedelta(hours=1))
-        c("C2", "duty-roster", "na" if n % 2 else "done", text="轮换", at=NOW + (8 + n) * DAY)
-        c("C2", "duty-roster", "reopen", at=NOW + (9 + n) * DAY)
+        c("C2", "duty-roster", "na" if n % 2 else "done", text="轮换", at=NOW + (8 + n) * DAY, actor=boss)
+        c("C2", "duty-roster", "reopen", at=NOW + (9 + n) * DAY, actor=boss)
 
 
 def projections(world) -> tuple[list, list]:
@@ -245,7 +256,7 @@ def test_every_campaign_is_listed_for_a_rebuild_oldest_first(world):
     with transaction(world.engine) as s:
         later = campaigns.open_campaign("2027 迎峰度冬", "mini", peak_start=date(2027, 12, 15),
                                         starts_on=date(2027, 10, 1), unit_codes=["C2"], session=s,
-                                        actor=world.lead, now=NOW)
+                                        actor=world.admin, now=NOW)
     with snapshot(world.engine) as s:
         assert campaign_ids(session=s) == [world.campaign_id, later.id]
 

@@ -91,7 +91,7 @@ def test_the_real_seeds_load_and_the_demo_province_is_realistic(empty_engine):
     assert campaign.name == "2027 迎峰度夏"
     assert campaign.peak_start.isoformat() == "2027-06-15"
     assert days >= 20  # several weeks of history, so the chart has a shape
-    assert {a.role for a in accounts} == {"unit_lead", "drill_coordinator", "executive", "admin"}
+    assert {a.role for a in accounts} == {"unit_member", "unit_lead", "drill_coordinator", "executive", "admin"}
 
     with transaction(empty_engine) as s:
         load_demo(s, REAL_SEEDS, now=NOW)
