@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from core.config import get_settings
@@ -23,20 +22,27 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(get_settings().timezone)
 
 
-@lru_cache(maxsize=8)
-def _anchor(start: datetime) -> float:
-    """When (monotonic seconds) this process first read a clock set to `start`."""
-    return time.monotonic()
+_anchors: dict[int, tuple[object, float]] = {}
+
+
+def _anchor(settings: object) -> float:
+    """When (monotonic seconds) the clock was first read under these settings: reloading the
+    settings (a new READINESS_NOW, or a test setting the clock) starts the clock afresh."""
+    key = id(settings)
+    if key not in _anchors or _anchors[key][0] is not settings:
+        _anchors[key] = (settings, time.monotonic())  # keeps the object, so its id is not reused
+    return _anchors[key][1]
 
 
 def utcnow() -> datetime:
     """The current instant in UTC: the real time, or the set clock (READINESS_NOW) running on."""
-    start = get_settings().now
+    settings = get_settings()
+    start = settings.now
     if start is None:
         return datetime.now(UTC)
     if start.tzinfo is None:
         start = start.replace(tzinfo=local_zone())
-    anchor = _anchor(start)  # first, so the first reading is the set moment itself
+    anchor = _anchor(settings)  # first, so the first reading is the set moment itself
     return start.astimezone(UTC) + timedelta(seconds=time.monotonic() - anchor)
 
 

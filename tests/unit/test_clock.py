@@ -55,3 +55,12 @@ def test_a_clock_that_is_not_a_date_is_refused(set_now, monkeypatch):
     monkeypatch.setenv("READINESS_NOW", "next tuesday")
     with pytest.raises(ValidationError):
         Settings()
+
+
+def test_setting_the_clock_again_starts_it_again_at_the_new_moment(set_now, monkeypatch):
+    ticks = iter([1000.0, 1000.0, 1600.0, 1600.0, 1600.0])  # ten minutes pass between the readings
+    monkeypatch.setattr(clock.time, "monotonic", lambda: next(ticks))
+    set_now("2026-11-02T10:00:00+08:00")
+    assert clock.format_local(clock.utcnow()) == "2026-11-02 10:00"
+    set_now("2026-11-02T10:00:00+08:00")  # the same moment set again (as a test does): starts again there
+    assert clock.format_local(clock.utcnow()) == "2026-11-02 10:00"
