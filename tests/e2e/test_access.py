@@ -6,21 +6,12 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from admin.demo import DEMO_PASSWORD
+from tests.e2e.test_browser import sign_in
 
 OWN_COUNTY = "柳塘县供电公司"  # the demo lead's county (C01-K01)
 OTHER_COUNTY = "白沙县供电公司"  # another county of the same city (C01-K02)
 PROVINCE = "江南省电力公司"
 ACTION_BUTTONS = ["完成", "不适用", "重新打开", "备注"]
-
-
-def sign_in(page: Page, url: str, username: str) -> None:
-    page.goto(url)
-    expect(page.get_by_text("演示账号")).to_be_visible()
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的检查表")).to_be_visible()
 
 
 def unit_choices(page: Page, label: str) -> list[str]:
