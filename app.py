@@ -9,7 +9,7 @@ import streamlit as st
 from app_pages.change_password import change_password_form
 from app_pages.login import sign_in_form
 from core.i18n import LANGUAGES
-from ui import state
+from ui import loaders, state
 
 st.set_page_config(page_title="PeakReady 迎峰备战", page_icon=":material/bolt:", layout="wide")
 
@@ -34,6 +34,9 @@ pages = [
     st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
     st.Page("app_pages/change_password.py", title=state.t("page.change_password"), icon=":material/password:",
             url_path="change-password"),
+    # Listed only for administrators; anyone else following a link to it is told they have no rights there.
+    st.Page("app_pages/admin.py", title=state.t("page.admin"), icon=":material/admin_panel_settings:", url_path="admin",
+            visibility="visible" if actor is not None and loaders.admin_rights(actor) else "hidden"),
 ]
 
 if actor is not None:

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound
+from org import audit
 from org.authz import authorize
 from org.models import Actor
 from org.queries import UnitView, units_by_code, units_where
@@ -46,6 +47,9 @@ def open_campaign(
     template = session.scalars(q).first()
     if template is None:
         raise NotFound("error.template_not_found", template=template_key)
+    unit_codes = list(dict.fromkeys(unit_codes))
+    if not unit_codes:
+        raise InvalidInput("error.no_units")
     campaign = Campaign(
         name=name,
         template_id=template.id,
@@ -58,16 +62,26 @@ def open_campaign(
     session.add(campaign)
     session.flush()
     _add_units(campaign.id, unit_codes, session=session, joined_on=starts_on)
+    audit.record("campaign.open", "campaign", name, before=None,
+                 after={"template": f"{template.key} v{template.version}", "starts_on": starts_on.isoformat(),
+                        "peak_start": peak_start.isoformat(), "units": unit_codes},
+                 session=session, actor=actor, now=now)
     return campaign
 
 
-def add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, actor: Actor, joined_on: date) -> int:
+def add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, actor: Actor, joined_on: date,
+              now: datetime) -> int:
     """Let more units take part: each gets every item open at version 0; returns how many joined."""
     authorize(actor, "admin.campaigns", None, session=session)
-    return _add_units(campaign_id, unit_codes, session=session, joined_on=joined_on)
+    codes = list(dict.fromkeys(unit_codes))
+    joined = _add_units(campaign_id, codes, session=session, joined_on=joined_on)
+    campaign = session.get(Campaign, campaign_id)
+    audit.record("campaign.add_units", "campaign", campaign.name, before=None,
+                 after={"units": codes, "joined_on": joined_on.isoformat()}, session=session, actor=actor, now=now)
+    return joined
 
 
-def close_campaign(campaign_id: int, *, session: Session, actor: Actor) -> CampaignView:
+def close_campaign(campaign_id: int, *, session: Session, actor: Actor, now: datetime) -> CampaignView:
     """Close a campaign: its checklists take no more changes (history and readiness stay as they are)."""
     authorize(actor, "admin.campaigns", None, session=session)
     campaign = session.get(Campaign, campaign_id)
@@ -76,6 +90,8 @@ def close_campaign(campaign_id: int, *, session: Session, actor: Actor) -> Campa
     if campaign.status != "open":
         raise InvalidInput("error.campaign_already_closed", name=campaign.name)
     campaign.status = "closed"
+    audit.record("campaign.close", "campaign", campaign.name, before={"status": "open"}, after={"status": "closed"},
+                 session=session, actor=actor, now=now)
     session.flush()
     return _view(campaign)
 
@@ -84,10 +100,15 @@ def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session,
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    if campaign.status != "open":
+        raise InvalidInput("error.campaign_already_closed", name=campaign.name)
     codes = list(dict.fromkeys(unit_codes))
     if not codes:
         raise InvalidInput("error.no_units")
     units = units_by_code(codes, session=session)
+    inactive = [c for c in codes if not units[c].is_active]
+    if inactive:
+        raise InvalidInput("error.unit_inactive", unit=", ".join(inactive))
     already = set(
         session.scalars(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign_id))
     )
@@ -141,3 +162,20 @@ def campaign_units(campaign_id: int, *, session: Session) -> list[UnitView]:
     """The units taking part in a campaign, in tree order."""
     return units_where(CampaignUnit.campaign_id == campaign_id, join=CampaignUnit, on=CampaignUnit.unit_id,
                        session=session)
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    """A loaded template version a campaign can pin."""
+
+    id: int
+    key: str
+    version: int
+    name_zh: str
+    name_en: str
+
+
+def template_choices(*, session: Session) -> list[TemplateChoice]:
+    """Every loaded template version, by key and the newest version first."""
+    q = select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en)
+    return [TemplateChoice(*row) for row in session.execute(q.order_by(Template.key, Template.version.desc()))]

@@ -20,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from core.clock import as_utc
 from core.errors import AuthError, InvalidInput
+from org import audit
+from org.authz import authorize
 from org.models import Actor, Role
 from org.queries import unit_by_code
 from org.sessions import end_user_sessions
 from store.db import snapshot, transaction
-from store.schema import RoleGrant, SignInThrottle, User
+from store.schema import ROLES, RoleGrant, SignInThrottle, User
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 10
@@ -62,10 +64,16 @@ def create_user(
     now: datetime,
     grants: Iterable[tuple[Role, str | None]] = (),
     must_change_password: bool = False,
+    actor: Actor | None = None,
 ) -> User:
     """Create a local account with an argon2-hashed password and optional role grants
     (role, unit code or None for the whole organisation); with `must_change_password` the user
-    can do nothing before choosing a new password."""
+    can do nothing before choosing a new password.
+
+    A user needs `admin.users` on the whole organisation; `actor=None` is the command line (and
+    the demo and setup code), which is trusted. Either way the admin audit log records the account."""
+    if actor is not None:
+        authorize(actor, "admin.users", None, session=session)
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() for c in username):
         raise InvalidInput("error.bad_username")
@@ -82,10 +90,19 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    granted = []
     for role, unit_code in grants:
-        unit_id = unit_by_code(unit_code, session=session).id if unit_code else None
-        session.add(RoleGrant(user_id=user.id, role=role, unit_id=unit_id, include_subtree=True))
+        if role not in ROLES:
+            raise InvalidInput("error.unknown_role", role=role)
+        unit = unit_by_code(unit_code, session=session) if unit_code else None
+        if unit is not None and not unit.is_active:
+            raise InvalidInput("error.unit_inactive", unit=unit.code)
+        session.add(RoleGrant(user_id=user.id, role=role, unit_id=unit.id if unit else None, include_subtree=True))
+        granted.append({"role": role, "unit": unit_code or None, "subtree": True})
     session.flush()
+    audit.record("user.create", "user", username, before=None,
+                 after={"name": user.display_name, "grants": granted, "must_change_password": must_change_password},
+                 session=session, actor=actor, now=now)
     return user
 
 
@@ -276,17 +293,6 @@ def change_password(user_id: int, current: str, new: str, *, engine: Engine, now
         if not changed:
             raise InvalidInput("error.wrong_current_password")
         end_user_sessions(user_id, "password_change", session=s, now=now)
-
-
-def deactivate_user(user_id: int, *, session: Session, now: datetime) -> None:
-    """Deactivate an account (kept, never deleted): it can no longer sign in, and every browser
-    signed in as it is signed out at its next click. The caller checks who may do this."""
-    user = session.get(User, user_id)
-    if user is None:
-        raise InvalidInput("error.user_not_found", user=user_id)
-    user.is_active = False
-    end_user_sessions(user_id, "deactivated", session=session, now=now)
-    session.flush()
 
 
 def grants_of(user_id: int, *, session: Session) -> list[RoleGrant]:

@@ -8,6 +8,8 @@ account takes effect at the user's next click.
 A grant on a unit covers that unit, and with `include_subtree` every unit below it; a grant
 with no unit covers the whole organisation. A target of `None` is the organisation as a
 whole (opening a campaign, importing units): only a grant with no unit covers it.
+
+A deactivated unit keeps its history: the grants on it still let their holders read it, nothing more.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ DRILL_ACTIONS = ("drill.plan", "drill.change", "drill.cancel", "drill.review")
 ADMIN_ACTIONS = ("admin.users", "admin.units", "admin.campaigns", "admin.templates")
 ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", *DRILL_ACTIONS, *ADMIN_ACTIONS)
 
+READ_ONLY = frozenset({"unit.read"})
 _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
 
 # The issue's role table. `admin.users` includes granting and revoking roles. An admin ticks
@@ -77,14 +80,17 @@ class _Access:
     unit_code: str | None
     unit_path: str | None
     grants: tuple[Grant, ...]
+    unit_active: bool = True
 
 
 def _access(actor: Actor, unit_id: int | None, *, session: Session) -> _Access:
     target = OrgUnit.__table__.alias("target")
     code = select(target.c.code).where(target.c.id == unit_id).scalar_subquery()
     path = select(target.c.path).where(target.c.id == unit_id).scalar_subquery()
+    unit_active = select(target.c.is_active).where(target.c.id == unit_id).scalar_subquery()
     rows = session.execute(
-        select(User.is_active, code, path, RoleGrant.role, RoleGrant.unit_id, OrgUnit.path, RoleGrant.include_subtree)
+        select(User.is_active, code, path, RoleGrant.role, RoleGrant.unit_id, OrgUnit.path, RoleGrant.include_subtree,
+               unit_active)
         .select_from(User)
         .outerjoin(RoleGrant, RoleGrant.user_id == User.id)
         .outerjoin(OrgUnit, OrgUnit.id == RoleGrant.unit_id)
@@ -93,8 +99,8 @@ def _access(actor: Actor, unit_id: int | None, *, session: Session) -> _Access:
     ).all()
     if not rows or not rows[0][0]:
         return _Access(False, None, None, ())
-    grants = tuple(Grant(role, gid, gpath, bool(sub)) for _, _, _, role, gid, gpath, sub in rows if role is not None)
-    return _Access(True, rows[0][1], rows[0][2], grants)
+    grants = tuple(Grant(role, gid, gpath, bool(sub)) for _, _, _, role, gid, gpath, sub, _ in rows if role is not None)
+    return _Access(True, rows[0][1], rows[0][2], grants, unit_active=rows[0][7] is not False)
 
 
 def active_grants(actor: Actor, *, session: Session) -> list[Grant]:
@@ -109,6 +115,8 @@ def _actions(access: _Access, unit_id: int | None) -> frozenset[str]:
     for grant in access.grants:
         if grant.covers(unit_id, access.unit_path):
             found |= ROLE_ACTIONS.get(grant.role, frozenset())  # type: ignore[call-overload]
+    if not access.unit_active:
+        found &= READ_ONLY  # a deactivated unit keeps its history for reading and takes no more changes
     return frozenset(found)
 
 
@@ -133,6 +141,8 @@ def authorize(actor: Actor, action: str, unit_id: int | None, *, session: Sessio
         return
     if unit_id is None:
         raise Forbidden("error.forbidden_org", action=action)
+    if not access.unit_active:
+        raise Forbidden("error.unit_inactive", unit=access.unit_code)
     raise Forbidden(action=action, unit=access.unit_code or str(unit_id))
 
 
@@ -150,4 +160,6 @@ def _scope_clause(grants: Iterable[Grant], roles: frozenset[str]) -> ColumnEleme
 def scope_unit_ids(actor: Actor, action: str, *, session: Session) -> set[int]:
     """The ids of every unit on which the user may take `action` now (pickers offer only these)."""
     clause = _scope_clause(active_grants(actor, session=session), roles_with(action))
+    if action not in READ_ONLY:
+        clause = clause & OrgUnit.is_active.is_(True)
     return set(session.scalars(select(OrgUnit.id).where(clause)))

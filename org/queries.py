@@ -12,7 +12,7 @@ from core.errors import NotFound
 from store.schema import OrgUnit, RoleGrant
 
 _UNIT_COLUMNS = (OrgUnit.id, OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en, OrgUnit.kind, OrgUnit.parent_id,
-                 OrgUnit.depth, OrgUnit.path)
+                 OrgUnit.depth, OrgUnit.path, OrgUnit.is_active)
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class UnitView:
     parent_id: int | None
     depth: int
     path: str
+    is_active: bool = True
 
 
 def units_where(*criteria, session: Session, join=None, on=None) -> list[UnitView]:

@@ -11,11 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from admin.demo import demo_account_rows
-from checklists.campaigns import CampaignView, campaign_units, list_campaigns
+from checklists.campaigns import CampaignView, TemplateChoice, campaign_units, list_campaigns, template_choices
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
-from org import authz
+from org import audit, authz, people
 from org import queries as org_queries
 from org.models import Actor
 from org.queries import UnitView
@@ -129,3 +129,36 @@ def drill_types(key: int) -> list[DrillTypeView]:
 def directives(key: int) -> dict[str, dict[str, str]]:
     with snapshot(state.engine()) as s:
         return directive_titles(session=s)
+
+
+# The admin page. Rights and people are read afresh on every run; units, templates and campaigns
+# are cached on the change counter like every other read.
+
+
+def admin_rights(actor: Actor) -> frozenset[str]:
+    """The administrative actions the user holds on the whole organisation now."""
+    with snapshot(state.engine()) as s:
+        return authz.actions_on(actor, None, session=s) & frozenset(authz.ADMIN_ACTIONS)
+
+
+def users(actor: Actor) -> list[people.UserView]:
+    with snapshot(state.engine()) as s:
+        return people.list_users(session=s, actor=actor)
+
+
+def audit_entries(actor: Actor, target_kind: str | None) -> list[audit.AuditEntry]:
+    with snapshot(state.engine()) as s:
+        return audit.audit_log(session=s, actor=actor, target_kind=target_kind)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def templates(key: int) -> list[TemplateChoice]:
+    with snapshot(state.engine()) as s:
+        return template_choices(session=s)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def every_campaign(key: int) -> list[CampaignView]:
+    """Open and closed campaigns, the latest peak first."""
+    with snapshot(state.engine()) as s:
+        return list_campaigns(session=s, only_open=False)

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
-from org.accounts import create_user, deactivate_user
+from org.accounts import create_user
+from org.people import deactivate_user
 from store.db import make_engine, snapshot, transaction
 from store.schema import User, UserSession
 from tests.conftest import NOW, ROOT
@@ -90,7 +91,7 @@ def test_a_deactivated_users_next_click_signs_them_out(app, demo_db):
     engine = make_engine(demo_db)
     with transaction(engine) as s:
         lead = s.scalar(select(User).where(User.username == "lead"))
-        deactivate_user(lead.id, session=s, now=NOW)
+        deactivate_user(lead.id, session=s, actor=None, now=NOW)
     engine.dispose()
 
     app.radio(key="lang").set_value("en").run()  # any click

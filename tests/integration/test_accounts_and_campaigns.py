@@ -68,7 +68,7 @@ def test_a_unit_joining_later_gets_every_item_open(world):
         import_units([UnitSpec(code="C3", name_zh="丙市公司", name_en="City C", kind="city")], session=s,
                      parent_code="P")
         assert campaigns.add_units(world.campaign_id, ["C3", "C1"], session=s, actor=world.admin,
-                                   joined_on=date(2026, 11, 10)) == 1
+                                   joined_on=date(2026, 11, 10), now=NOW) == 1
     with snapshot(world.engine) as s:
         rows = queries.unit_checklist(world.campaign_id, _unit(s, "C3"), session=s)
     assert len(rows) == 4 and {r.status for r in rows} == {"open"}

@@ -263,14 +263,14 @@ def test_an_items_history_outside_the_scope_is_refused(org):
 def test_only_an_admin_lets_units_join_or_closes_a_campaign_and_a_closed_one_takes_no_ticks(fresh_org):
     with pytest.raises(Forbidden), transaction(fresh_org.engine) as s:
         campaigns.add_units(fresh_org.campaign_id, ["C1-K2"], session=s, actor=fresh_org.people["unit_lead"],
-                            joined_on=NOW.date())
+                            joined_on=NOW.date(), now=NOW)
     with pytest.raises(Forbidden), transaction(fresh_org.engine) as s:
-        campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["unit_lead"])
+        campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["unit_lead"], now=NOW)
     with transaction(fresh_org.engine) as s:
-        closed = campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["admin"])
+        closed = campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["admin"], now=NOW)
     assert closed.status == "closed"
     with pytest.raises(InvalidInput) as again, transaction(fresh_org.engine) as s:
-        campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["admin"])
+        campaigns.close_campaign(fresh_org.campaign_id, session=s, actor=fresh_org.people["admin"], now=NOW)
     assert again.value.code == "error.campaign_already_closed"
     with pytest.raises(InvalidInput) as refused:
         fresh_org.change("unit_lead", "C1-K1", "plan-approved", "done")

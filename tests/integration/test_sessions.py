@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select, update
 
 from core.errors import InvalidInput
-from org.accounts import change_password, deactivate_user, sign_in
+from org.accounts import change_password, sign_in
+from org.people import deactivate_user
 from org.sessions import (
     check_session,
     check_token,
@@ -155,7 +156,7 @@ def test_a_changed_password_is_no_longer_required_to_change(world):
 def test_deactivating_a_user_ends_their_sessions(world):
     session = start_session(world.lead.user_id, engine=world.engine, now=NOW)
     with transaction(world.engine) as s:
-        deactivate_user(world.lead.user_id, session=s, now=NOW)
+        deactivate_user(world.lead.user_id, session=s, actor=world.admin, now=NOW)
     assert check_token(session.token, engine=world.engine, now=NOW).ended == "deactivated"
     assert stored_sessions(world.engine, world.lead.user_id)[0].revoked_reason == "deactivated"
 

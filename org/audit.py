@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc
+from org.authz import authorize
 from org.models import Actor
 from store.schema import AdminAuditEvent
 
@@ -51,3 +52,9 @@ def recent_entries(*, session: Session, limit: int = 200, target_kind: str | Non
         q = q.where(AdminAuditEvent.target_kind == target_kind)
     return [AuditEntry(as_utc(e.occurred_at), e.actor_label, e.action, e.target_kind, e.target, e.before, e.after)
             for e in session.scalars(q)]
+
+
+def audit_log(*, session: Session, actor: Actor, limit: int = 200, target_kind: str | None = None) -> list[AuditEntry]:
+    """The newest entries, for an administrator of the whole organisation (`admin.users`)."""
+    authorize(actor, "admin.users", None, session=session)
+    return recent_entries(session=session, limit=limit, target_kind=target_kind)
