@@ -282,6 +282,12 @@ def campaigns_section(who) -> None:
 # ── The audit log ────────────────────────────────────────────────────────────
 
 
+def _action_text(action: str) -> str:
+    key = f"audit.{action}"
+    text = state.t(key)
+    return action if text == key else text  # an action this version has no words for yet shows its code
+
+
 def _change_text(value: dict | None) -> str:
     return "—" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -298,7 +304,7 @@ def audit_section(who) -> None:
     st.dataframe(pd.DataFrame([{
         state.t("admin.col_when"): format_local(e.occurred_at),
         state.t("admin.col_who"): e.who,
-        state.t("admin.col_action"): e.action,
+        state.t("admin.col_action"): _action_text(e.action),
         state.t("admin.col_target"): e.target,
         state.t("admin.col_before"): _change_text(e.before),
         state.t("admin.col_after"): _change_text(e.after),

@@ -98,7 +98,7 @@ def test_deactivating_the_lead_from_the_page_is_recorded_and_shown_in_the_audit_
         password_sign_in(make_engine(demo_db), "lead", DEMO_PASSWORD, client=None, now=row(demo_db, User,
                                                                                             username="lead").created_at)
     audit_table = at.dataframe[-1].value
-    assert (audit_table["Change"] == "user.deactivate").any() and (audit_table["Target"] == "lead").any()
+    assert (audit_table["Change"] == "Account deactivated").any() and (audit_table["Target"] == "lead").any()
     at.button(key="admin_reactivate_user").click().run()
     assert row(demo_db, User, username="lead").is_active is True
 
@@ -165,7 +165,7 @@ def test_creating_renaming_moving_and_deactivating_a_unit_from_the_page(admin_pa
     at.button(key=f"admin_deactivate_unit_{unit.id}").click().run()
     assert row(demo_db, OrgUnit, code="X-9").is_active is False
     actions = set(at.dataframe[-1].value["Change"])
-    assert {"unit.create", "unit.rename", "unit.move", "unit.deactivate"} <= actions
+    assert {"Unit created", "Unit renamed", "Unit moved", "Unit deactivated"} <= actions
 
 
 def test_a_unit_with_active_sub_units_cannot_be_deactivated_and_the_error_says_why(admin_page, demo_db):
@@ -194,7 +194,7 @@ def test_opening_and_closing_a_campaign_from_the_page(admin_page, demo_db):
     at.checkbox(key=f"cc_sure_{campaign.id}").check().run()
     at.button(key=f"admin_close_{campaign.id}").click().run()
     assert row(demo_db, Campaign, name="2028 迎峰度夏").status == "closed"
-    assert {"campaign.open", "campaign.close"} <= set(at.dataframe[-1].value["Change"])
+    assert {"Campaign opened", "Campaign closed"} <= set(at.dataframe[-1].value["Change"])
 
 
 def test_a_campaign_whose_peak_comes_before_its_start_is_refused_with_a_clear_error(admin_page, demo_db):
