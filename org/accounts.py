@@ -274,14 +274,23 @@ def change_password(user_id: int, current: str, new: str, *, engine: Engine, now
     """The user replaces their password: the current one must be right and the new one pass the policy.
     Every session of the user ends (sign in again everywhere) and a required change is done.
 
-    Like sign-in, the passwords are checked and hashed outside any transaction.
+    Like sign-in, the passwords are checked and hashed outside any transaction, and repeated wrong
+    current passwords lock the account (SignInLocked) for sign-in and for this form alike.
     """
+    now = as_utc(now)
     with snapshot(engine) as s:
         user = s.get(User, user_id)
     if user is None or not user.is_active:
         raise AuthError()
+    # A wrong current password counts against the account like a failed sign-in: a browser left
+    # signed in cannot be used to guess the password, and the same lock stops both.
+    keys = [("account", user.username[:_KEY_LENGTH])]
+    new_locks = _count_attempt(keys, engine=engine, now=now)
     if not _verify(user.password_hash, current):
+        if new_locks:
+            raise SignInLocked(max(new_locks), now)
         raise InvalidInput("error.wrong_current_password")
+    _forgive_attempt(keys, engine=engine)
     if new == current:
         raise InvalidInput("error.password_unchanged")
     check_password_policy(new, user.username)

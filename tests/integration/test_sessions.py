@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from core.errors import InvalidInput
-from org.accounts import change_password, sign_in
+from org.accounts import THROTTLE, SignInLocked, change_password, sign_in
 from org.people import deactivate_user
 from org.sessions import (
     check_session,
@@ -139,6 +139,30 @@ def test_a_refused_password_change_keeps_the_password_and_the_sessions(world, cu
     assert refused.value.code == code
     assert check_token(session.token, engine=world.engine, now=NOW).valid
     assert sign_in(world.engine, "lead", PASSWORD, client=None, now=NOW) == world.lead
+
+
+def test_repeated_wrong_current_passwords_lock_the_account_for_the_form_and_for_sign_in(world):
+    for _ in range(THROTTLE["account"].max_failures - 1):
+        with pytest.raises(InvalidInput):
+            change_password(world.lead.user_id, "wrong-password", NEW_PASSWORD, engine=world.engine, now=NOW)
+    with pytest.raises(SignInLocked):  # the guess that reaches the limit
+        change_password(world.lead.user_id, "wrong-password", NEW_PASSWORD, engine=world.engine, now=NOW)
+    with pytest.raises(SignInLocked):  # now even the right password is refused unchecked, here and at sign-in
+        change_password(world.lead.user_id, PASSWORD, NEW_PASSWORD, engine=world.engine, now=NOW)
+    with pytest.raises(SignInLocked):
+        sign_in(world.engine, "lead", PASSWORD, client=None, now=NOW)
+    later = NOW + THROTTLE["account"].first_lock + timedelta(seconds=1)
+    change_password(world.lead.user_id, PASSWORD, NEW_PASSWORD, engine=world.engine, now=later)
+    assert sign_in(world.engine, "lead", NEW_PASSWORD, client=None, now=later) == world.lead
+
+
+def test_a_right_current_password_forgives_earlier_wrong_ones(world):
+    for _ in range(THROTTLE["account"].max_failures - 1):
+        with pytest.raises(InvalidInput):
+            change_password(world.lead.user_id, "wrong-password", NEW_PASSWORD, engine=world.engine, now=NOW)
+    change_password(world.lead.user_id, PASSWORD, NEW_PASSWORD, engine=world.engine, now=NOW)
+    with pytest.raises(InvalidInput):  # one more wrong guess starts counting afresh: no lock
+        change_password(world.lead.user_id, "wrong-password", PASSWORD + "-x", engine=world.engine, now=NOW)
 
 
 def test_a_changed_password_is_no_longer_required_to_change(world):
