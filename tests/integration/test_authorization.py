@@ -137,7 +137,7 @@ def rolled_back(engine: Engine) -> Iterator[Session]:
 
 def service_for(org: Org, action: str, code: str | None) -> Callable[[Session, Actor], object]:
     """The use-case that takes `action`, as a call of (session, actor); the bare check where no service exists yet
-    (evidence, declarations, drills, users and templates come with later issues)."""
+    (evidence, declarations, drills and templates come with later issues)."""
     unit_id, cid = org.unit(code), org.campaign_id
 
     def change(item: str, kind: str, text: str = "") -> Callable[[Session, Actor], object]:
@@ -156,6 +156,8 @@ def service_for(org: Org, action: str, code: str | None) -> Callable[[Session, A
         "admin.units": lambda s, a: import_units(
             [UnitSpec(code="C3", name_zh="丙市公司", name_en="City C", kind="city")], parent_code="P", session=s,
             actor=a),
+        "admin.users": lambda s, a: create_user("newcomer", "summer-grid-2027-peak", "新同事", session=s, now=NOW,
+                                                grants=[("unit_member", "C2")], actor=a),
     }
     return services.get(action, lambda s, a: authz.authorize(a, action, unit_id, session=s))
 
