@@ -1,5 +1,6 @@
 """The sign-in form, shown by app.py on whatever page the URL names while nobody is signed in;
-in a demo database it lists the demo accounts."""
+with single sign-on configured also the company-login button; in a demo database it lists the
+demo accounts."""
 
 import pandas as pd
 import streamlit as st
@@ -10,6 +11,7 @@ from org.accounts import sign_in
 from org.sessions import start_session
 from ui import state
 from ui.loaders import demo_accounts_table
+from ui.sso import sso_configured, start_sso_login
 
 
 def sign_in_form() -> None:
@@ -24,6 +26,9 @@ def sign_in_form() -> None:
     ended = st.session_state.pop(state.ENDED, None)
     if ended:
         st.warning(state.t(f"session.ended.{ended}"))
+    refusal = state.sso_refusal()  # back from the company login, which signed nobody in
+    if refusal is not None:
+        st.error(state.error_text(refusal))
 
     left, right = st.columns([1, 1], gap="large")
     with left:
@@ -47,6 +52,8 @@ def sign_in_form() -> None:
                 else:
                     state.sign_in(start_session(who.user_id, engine=state.engine(), now=state.utcnow()))
                     st.rerun()
+        if sso_configured():
+            company_login()
 
     accounts = demo_accounts_table(state.lang())
     if accounts:
@@ -54,3 +61,16 @@ def sign_in_form() -> None:
             st.subheader(state.t("login.demo_heading"))
             st.info(state.t("login.demo_hint", password=DEMO_PASSWORD))
             st.dataframe(pd.DataFrame(accounts), hide_index=True, width="stretch")
+
+
+def company_login() -> None:
+    """Single sign-on under the local form: the button that goes to the company's identity provider,
+    which sends the browser back logged in (a new tab session that signs in as the linked user)."""
+    st.divider()
+    st.subheader(state.t("sso.heading"))
+    if st.button(state.t("sso.button"), key="sso_login", icon=":material/badge:"):
+        try:
+            start_sso_login()
+        except DomainError as err:
+            st.error(state.error_text(err))
+    st.caption(state.t("sso.hint"))

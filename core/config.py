@@ -42,6 +42,17 @@ class Settings(BaseSettings):
         description="Send the session cookie over HTTPS only (Secure; named __Host-peakready_session). "
         "Set true whenever the app is served over HTTPS.",
     )
+    sso_claim: str = Field(
+        default="email",
+        description="Single sign-on: the claim of the provider's ID token that names the person and is linked "
+        "to a local user: email (compared ignoring case; an address the provider marks unverified is refused) "
+        "or sub (the provider's stable subject id), or another claim name the provider sends.",
+    )
+    sso_provider: str | None = Field(
+        default=None,
+        description="Single sign-on: the provider name passed to st.login when .streamlit/secrets.toml defines "
+        "several ([auth.NAME]); empty: st.login() with the provider defined in [auth] itself.",
+    )
     now: datetime | None = Field(
         default=None,
         description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "
@@ -55,6 +66,28 @@ class Settings(BaseSettings):
             return None
         if isinstance(v, str) and len(v) == 10:
             return datetime.combine(date.fromisoformat(v), time(9, 0))
+        return v
+
+    @field_validator("sso_claim")
+    @classmethod
+    def _claim_name(cls, v: str) -> str:
+        v = v.strip()
+        if not v or any(c.isspace() for c in v) or len(v) > 200:
+            raise ValueError("sso_claim must be a claim name such as email or sub")
+        if v in ("is_logged_in", "tokens"):  # Streamlit's own entries of st.user, not claims
+            raise ValueError(f"sso_claim may not be {v}: Streamlit sets it, the provider does not")
+        return v
+
+    @field_validator("sso_provider", mode="before")
+    @classmethod
+    def _provider_name(cls, v: object) -> object:
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        if isinstance(v, str):
+            v = v.strip()
+            # st.login refuses provider names with an underscore.
+            if "_" in v or any(c.isspace() for c in v):
+                raise ValueError("sso_provider must be a name without underscores or spaces, as in [auth.NAME]")
         return v
 
     @field_validator("sqlite_synchronous")

@@ -22,6 +22,7 @@ from org import people
 from org.accounts import create_user
 from org.authz import ROLE_ACTIONS
 from org.queries import UnitView
+from org.sso import link_identity
 from org.units import create_unit, move_unit, rename_unit, set_unit_active
 from store.db import transaction
 from ui import loaders, state, widgets
@@ -137,6 +138,12 @@ def _account_controls(who, user: people.UserView) -> None:
                  help=state.t("admin.reset_password_help")):
         _apply(lambda s: (user.username, people.reset_password(user.id, session=s, actor=who, now=state.utcnow())),
                "admin.password_reset", user=user.username)
+    with st.form(f"admin_sso_{user.id}"):
+        identity = st.text_input(state.t("admin.sso_identity"), value=user.sso_identity or "", max_chars=255,
+                                 key=f"sso_identity_{user.id}", help=state.t("admin.sso_identity_help"))
+        if st.form_submit_button(state.t("admin.sso_save")):
+            _apply(lambda s: link_identity(user.id, identity or None, session=s, actor=who, now=state.utcnow()),
+                   "admin.sso_saved", user=user.username)
 
 
 def _grant_controls(who, user: people.UserView, active_units: Sequence[UnitView]) -> None:

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
 from core import clock
 from core.config import get_settings
-from core.errors import DomainError
+from core.errors import AuthError, DomainError
 from core.i18n import t as translate
 from org import sessions
+from org import sso as org_sso
 from org.models import Actor
 from store.db import change_counter, make_engine, schema_state, snapshot
+from ui import sso
 
 LANG = "lang"
 ACTOR = "actor"  # the actor of a valid session, refreshed on every run (read it with actor())
@@ -27,6 +29,8 @@ COOKIE_CLEAR = "cookie_clear"
 SPENT_COOKIE = "spent_cookie"  # the cookie this tab came with, once signed out or found invalid
 FLASH = "flash"
 DB_READY = "database_ready"
+SSO_HELD = "sso_held"  # this tab's session ended: the company login it may still hold does not sign it in again
+SSO_REFUSED = "sso_refused"  # (claims seen, error code, params) of a refused single sign-on, not retried
 SESSION_ROUTE = "/api/session"  # served by serve.py (st.App): sets and clears the HttpOnly cookie
 
 
@@ -58,8 +62,10 @@ def must_change_password() -> bool:
 
 def resolve_actor() -> Actor | None:
     """Who this tab is signed in as, checked fresh on every run: the tab's own session, else the
-    browser's session cookie (a reload, a new tab, a bookmarked link). A session that has ended
-    signs the tab out and leaves the reason for the sign-in form."""
+    browser's session cookie (a reload, a new tab, a bookmarked link), else the company login
+    (single sign-on, when configured) of a linked, active user, which starts a session like a
+    password sign-in. A session that has ended signs the tab out and leaves the reason for the
+    sign-in form; the company login then signs this tab in again only when asked (its button)."""
     now = utcnow()
     session_id = st.session_state.get(SESSION)
     token = None
@@ -69,7 +75,7 @@ def resolve_actor() -> Actor | None:
         token = _cookie_token()
         if token is None:
             _forget_sign_in()
-            return None
+            return _sso_sign_in(now)
         check = sessions.check_token(token, engine=engine(), now=now)
     if not check.valid:
         _forget_sign_in()
@@ -79,11 +85,56 @@ def resolve_actor() -> Actor | None:
             st.session_state[COOKIE_CLEAR] = True
         if token is None or check.ended != "sign_out":
             st.session_state[ENDED] = check.ended
-        return None
+        if token is None:
+            # This tab's own session ended (signed out in another window, expired, deactivated): a
+            # company login still held by this tab must not quietly undo that.
+            st.session_state[SSO_HELD] = True
+            return None
+        return _sso_sign_in(now)
+    _remember(check)
+    return check.actor
+
+
+def _remember(check: sessions.SessionCheck) -> None:
     st.session_state[SESSION] = check.session_id
     st.session_state[ACTOR] = asdict(check.actor)
     st.session_state[MUST_CHANGE] = check.must_change_password
+
+
+def _sso_sign_in(now: datetime) -> Actor | None:
+    """Sign the tab in as the local user linked to the company login, if there is one and it may;
+    a refusal is remembered (for the sign-in form) and not retried on every click."""
+    claims = sso.sso_claims()
+    if claims is None:
+        st.session_state.pop(SSO_REFUSED, None)
+        return None
+    if st.session_state.get(SSO_HELD):
+        return None
+    seen = json.dumps(claims, sort_keys=True, default=str)
+    refused = st.session_state.get(SSO_REFUSED)
+    if refused is not None and refused[0] == seen:
+        return None
+    try:
+        who = org_sso.sso_sign_in(engine(), claims, claim=get_settings().sso_claim, now=now)
+    except AuthError as err:
+        st.session_state[SSO_REFUSED] = (seen, err.code, err.params)
+        return None
+    st.session_state.pop(SSO_REFUSED, None)
+    sign_in(sessions.start_session(who.user_id, engine=engine(), now=now))
+    check = sessions.check_session(st.session_state[SESSION], engine=engine(), now=now)
+    if not check.valid:  # deactivated in the instant between: signed out as at any click
+        _forget_sign_in()
+        st.session_state[ENDED] = check.ended
+        st.session_state[SSO_HELD] = True
+        return None
+    _remember(check)
     return check.actor
+
+
+def sso_refusal() -> DomainError | None:
+    """Why the company login of this tab signed nobody in (not linked, unverified …), if it did not."""
+    refused = st.session_state.get(SSO_REFUSED)
+    return AuthError(refused[1], **refused[2]) if refused else None
 
 
 def _cookie_token() -> str | None:
@@ -111,7 +162,8 @@ def sign_in(new: sessions.NewSession) -> None:
 
 
 def sign_out() -> None:
-    """End this tab's session in the database, forget everything but the language, and clear the cookie."""
+    """End this tab's session in the database, forget everything but the language, clear the cookie,
+    and log the browser out of the company login too (else it would sign straight back in)."""
     session_id = st.session_state.get(SESSION)
     if session_id is not None:
         sessions.end_session(session_id, "sign_out", engine=engine(), now=utcnow())
@@ -122,6 +174,7 @@ def sign_out() -> None:
     if spent:
         st.session_state[SPENT_COOKIE] = spent
     st.session_state[COOKIE_CLEAR] = True
+    sso.end_sso_login()
 
 
 def sync_cookie() -> None:

@@ -214,4 +214,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit.campaign.open": {"zh": "开启备战活动", "en": "Campaign opened"},
     "audit.campaign.add_units": {"zh": "单位加入备战活动", "en": "Units joined a campaign"},
     "audit.campaign.close": {"zh": "关闭备战活动", "en": "Campaign closed"},
+    "admin.sso_identity": {"zh": "公司账号（单点登录）身份", "en": "Company login (single sign-on) identity"},
+    "admin.sso_identity_help": {
+        "zh": "该用户用公司账号登录时对应的身份（默认是邮箱，见 READINESS_SSO_CLAIM）。留空即取消关联。",
+        "en": "The identity this user's company login carries (the e-mail by default, see READINESS_SSO_CLAIM). "
+        "Leave empty to unlink.",
+    },
+    "admin.sso_save": {"zh": "保存身份关联", "en": "Save identity"},
+    "admin.sso_saved": {"zh": "已更新 {user} 的公司账号关联。", "en": "Company login of {user} updated."},
 }

@@ -205,3 +205,17 @@ def test_a_campaign_whose_peak_comes_before_its_start_is_refused_with_a_clear_er
     assert not at.exception
     assert at.error
     assert row(demo_db, Campaign, name="错误的活动") is None
+
+
+def test_linking_a_company_login_identity_from_the_page_is_saved_and_audited(admin_page, demo_db):
+    at = admin_page
+    lead = row(demo_db, User, username="lead")
+    at.selectbox(key="admin_user_en").set_value(lead.id).run()
+    at.text_input(key=f"sso_identity_{lead.id}").input("Wang.Lei@Example.CN")
+    form_button(at, "Save identity").click().run()
+    assert not at.exception, at.exception
+    assert row(demo_db, User, username="lead").oidc_subject == "wang.lei@example.cn"
+    assert "Single sign-on identity linked" in set(at.dataframe[-1].value["Change"])
+    at.text_input(key=f"sso_identity_{lead.id}").input("")
+    form_button(at, "Save identity").click().run()
+    assert row(demo_db, User, username="lead").oidc_subject is None
