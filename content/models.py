@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, StrictInt, field_validator, model_validator
+from pydantic import Field, SerializerFunctionWrapHandler, StrictInt, field_validator, model_serializer, model_validator
 
 from core.fields import KEY_PATTERN, Strict, chinese_text, english_text
 
@@ -50,13 +50,33 @@ class Item(Strict):
     due_days_before_peak: StrictInt = Field(ge=-90, le=365)
     evidence_zh: str
     evidence_en: str
+    # Keys of the items of the same template this one builds on; it may not fall due before any of them.
+    after: list[Annotated[str, Field(pattern=KEY_PATTERN, max_length=96)]] = Field(default_factory=list)
 
     _zh = field_validator("text_zh", "evidence_zh")(chinese_text)
     _en = field_validator("text_en", "evidence_en")(english_text)
 
+    @model_serializer(mode="wrap")
+    def _omit_empty_after(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # An item without dependencies dumps exactly as before `after` existed, so the content hash
+        # of a template that does not use it is unchanged (a pinned version stays loadable).
+        data = handler(self)
+        if isinstance(data, dict) and not self.after:
+            data.pop("after", None)
+        return data
+
     @property
     def weight(self) -> int:
         return WEIGHTS[self.criticality]
+
+
+def _when(days: int) -> tuple[str, str]:
+    """A due rule in words, English and Chinese."""
+    if days > 0:
+        return f"{days} days before the peak", f"高峰前{days}天"
+    if days < 0:
+        return f"{-days} days after the peak starts", f"高峰开始后{-days}天"
+    return "on the day the peak starts", "高峰开始当天"
 
 
 class Section(Strict):
@@ -98,8 +118,70 @@ class Template(Strict):
                 seen.add(item.key)
         return self
 
+    @model_validator(mode="after")
+    def _dependencies_in_order(self) -> Template:
+        """`after` names items of this template, without cycles, none of them due later than the item.
+
+        Only the same template: each template counts its due days back from its own season start
+        (typhoon-flood from the flood season), so due days of two templates cannot be compared.
+        """
+        by_key = {item.key: item for item in self.items()}
+        for item in self.items():
+            for i, dep in enumerate(item.after):
+                if dep == item.key:
+                    raise ValueError(f"item {item.key}: lists itself in after / 条目不能依赖自身")
+                if dep in item.after[:i]:
+                    raise ValueError(f"item {item.key}: lists {dep} twice in after / after 中重复列出 {dep}")
+                if dep not in by_key:
+                    raise ValueError(
+                        f"item {item.key}: after names {dep}, which is not an item of this template"
+                        f" / after 中的 {dep} 不是本模板的条目"
+                    )
+        cycle = _find_cycle({key: item.after for key, item in by_key.items()})
+        if cycle:
+            path = " → ".join(cycle)
+            raise ValueError(f"item {cycle[0]}: dependency cycle {path} / 依赖关系成环 {path}")
+        for item in self.items():
+            for dep in item.after:
+                before = by_key[dep]
+                if item.due_days_before_peak > before.due_days_before_peak:
+                    mine_en, mine_zh = _when(item.due_days_before_peak)
+                    theirs_en, theirs_zh = _when(before.due_days_before_peak)
+                    raise ValueError(
+                        f"item {item.key}: due {mine_en}, earlier than {dep} ({theirs_en}) which it builds on"
+                        f" / 期限（{mine_zh}）早于其所依赖的条目 {dep}（{theirs_zh}）"
+                    )
+        return self
+
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
+    """A cycle of the dependency graph as [a, b, …, a], or [] if there is none (depth-first, in file order)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+    path: list[str] = []
+
+    def visit(key: str) -> list[str]:
+        state[key] = 1
+        path.append(key)
+        for dep in graph.get(key, []):
+            if state.get(dep) == 1:
+                return [*path[path.index(dep):], dep]
+            if dep not in state:
+                found = visit(dep)
+                if found:
+                    return found
+        path.pop()
+        state[key] = 2
+        return []
+
+    for key in graph:
+        if key not in state:
+            found = visit(key)
+            if found:
+                return found
+    return []
 
 
 # ── Drill types ──
