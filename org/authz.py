@@ -15,7 +15,7 @@ A deactivated unit keeps its history: the grants on it still let their holders r
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -141,8 +141,8 @@ def authorize(actor: Actor, action: str, unit_id: int | None, *, session: Sessio
         return
     if unit_id is None:
         raise Forbidden("error.forbidden_org", action=action)
-    if not access.unit_active:
-        raise Forbidden("error.unit_inactive", unit=access.unit_code)
+    if not access.unit_active and action in _actions(replace(access, unit_active=True), unit_id):
+        raise Forbidden("error.unit_inactive", unit=access.unit_code)  # a grant allows it, the unit no longer does
     raise Forbidden(action=action, unit=access.unit_code or str(unit_id))
 
 

@@ -76,6 +76,14 @@ def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | 
     for spec, parent in entries:
         wanted[spec.code] = current.get(spec.code) if parent is _KEEP else parent  # type: ignore[assignment]
     _refuse_cycles(wanted, current)
+    # The tree never has an active unit below a deactivated one: a created or moved unit needs an active parent.
+    for spec, _ in entries:
+        parent_code = wanted[spec.code]
+        if parent_code is None or (spec.code in units and current[spec.code] == parent_code):
+            continue
+        parent = units.get(parent_code)
+        if parent is not None and not parent.is_active:
+            raise InvalidInput("error.unit_inactive", unit=parent.code)
 
     created = updated = 0
     moved: list[UnitMove] = []
