@@ -103,6 +103,8 @@ def _sync_template(t: TemplateModel, *, session: Session, now: datetime) -> Sync
                     due_days_before_peak=item.due_days_before_peak,
                     evidence_zh=item.evidence_zh,
                     evidence_en=item.evidence_en,
+                    applies_to=list(item.applies_to) or None,
+                    functions=list(item.functions) or None,
                 )
             )
     session.flush()

@@ -23,6 +23,30 @@ Discipline = Literal[
     "management",
 ]
 DISCIPLINES: tuple[str, ...] = Discipline.__args__  # type: ignore[attr-defined]
+# The kinds of unit in a provincial grid company. A dispatch centre is a unit of its own (the
+# provincial one 省调, a city's 地调); a department (职能部门) says its function, one of the disciplines.
+UnitKind = Literal[
+    "province",  # 省公司本部
+    "prov_dispatch",  # 省调控中心
+    "city",  # 地市供电公司
+    "city_dispatch",  # 地市调控中心
+    "county",  # 县供电公司
+    "department",  # 职能部门 (with its function)
+    "station",  # 变电站 / 运维班组
+    "plant",  # 电厂
+]
+UNIT_KIND_NAMES: tuple[str, ...] = UnitKind.__args__  # type: ignore[attr-defined]
+
+
+def applies(applies_to: list[str] | None, functions: list[str] | None, kind: str, function: str | None) -> bool:
+    """Whether an item applies to a unit of this kind and function.
+
+    `applies_to` empty: every kind. `functions` restricts only units that have a function (a
+    department): a county company, which does every function, gets the item when its kind does.
+    """
+    if applies_to and kind not in applies_to:
+        return False
+    return not functions or function is None or function in functions
 WEIGHTS: dict[str, int] = {"critical": 3, "major": 2, "normal": 1}
 
 
@@ -52,18 +76,27 @@ class Item(Strict):
     evidence_en: str
     # Keys of the items of the same template this one builds on; it may not fall due before any of them.
     after: list[Annotated[str, Field(pattern=KEY_PATTERN, max_length=96)]] = Field(default_factory=list)
+    # The kinds of unit the item applies to (empty: every kind), and where needed the functions of
+    # the departments it applies to (see `applies`).
+    applies_to: list[UnitKind] = Field(default_factory=list)
+    functions: list[Discipline] = Field(default_factory=list)
 
     _zh = field_validator("text_zh", "evidence_zh")(chinese_text)
     _en = field_validator("text_en", "evidence_en")(english_text)
 
     @model_serializer(mode="wrap")
-    def _omit_empty_after(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _omit_empty_lists(self, handler: SerializerFunctionWrapHandler) -> Any:
         # An item without dependencies dumps exactly as before `after` existed, so the content hash
         # of a template that does not use it is unchanged (a pinned version stays loadable).
         data = handler(self)
-        if isinstance(data, dict) and not self.after:
-            data.pop("after", None)
+        if isinstance(data, dict):
+            for name in ("after", "applies_to", "functions"):
+                if not getattr(self, name):
+                    data.pop(name, None)
         return data
+
+    def applies(self, kind: str, function: str | None) -> bool:
+        return applies(self.applies_to, self.functions, kind, function)
 
     @property
     def weight(self) -> int:
@@ -229,9 +262,6 @@ class DrillType(Strict):
 
 # ── Organisation units (imports) ──
 
-UnitKind = Literal["province", "city", "county", "department", "station", "plant"]
-
-
 class UnitSpec(Strict):
     """A unit of the organisation as written in a YAML import, with its children."""
 
@@ -239,7 +269,14 @@ class UnitSpec(Strict):
     name_zh: str
     name_en: str
     kind: UnitKind
+    function: Discipline | None = None  # what a department does (dispatch, marketing …)
     children: list[UnitSpec] = Field(default_factory=list)
 
     _zh = field_validator("name_zh")(chinese_text)
     _en = field_validator("name_en")(english_text)
+
+    @model_validator(mode="after")
+    def _department_has_function(self) -> UnitSpec:
+        if self.kind == "department" and self.function is None:
+            raise ValueError(f"unit {self.code}: a department needs its function / 职能部门须注明其职能 (function)")
+        return self

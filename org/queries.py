@@ -12,7 +12,7 @@ from core.errors import NotFound
 from store.schema import OrgUnit, RoleGrant
 
 _UNIT_COLUMNS = (OrgUnit.id, OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en, OrgUnit.kind, OrgUnit.parent_id,
-                 OrgUnit.depth, OrgUnit.path, OrgUnit.is_active)
+                 OrgUnit.depth, OrgUnit.path, OrgUnit.is_active, OrgUnit.function)
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class UnitView:
     depth: int
     path: str
     is_active: bool = True
+    function: str | None = None  # what a department does
 
 
 def units_where(*criteria, session: Session, join=None, on=None) -> list[UnitView]:

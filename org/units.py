@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from content.models import UnitSpec
+from content.models import DISCIPLINES, UnitSpec
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
 from core.fields import CJK
@@ -92,7 +92,7 @@ def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | 
         unit = units.get(spec.code)
         if unit is None:
             unit = OrgUnit(code=spec.code, name_zh=spec.name_zh, name_en=spec.name_en, kind=spec.kind,
-                           parent_id=parent.id if parent else None, path="", depth=0)
+                           function=spec.function, parent_id=parent.id if parent else None, path="", depth=0)
             session.add(unit)
             session.flush()
             units[spec.code] = unit
@@ -103,7 +103,7 @@ def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | 
                     actor=actor, now=now)
         else:
             before = _described(unit)
-            unit.name_zh, unit.name_en, unit.kind = spec.name_zh, spec.name_en, spec.kind
+            unit.name_zh, unit.name_en, unit.kind, unit.function = spec.name_zh, spec.name_en, spec.kind, spec.function
             updated += 1
             if _described(unit) != before:
                 _record("unit.update", unit, before, _described(unit), session=session, actor=actor, now=now)
@@ -118,7 +118,7 @@ def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | 
 
 
 def _described(unit: OrgUnit) -> dict:
-    return {"name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind}
+    return {"name_zh": unit.name_zh, "name_en": unit.name_en, "kind": unit.kind, "function": unit.function}
 
 
 def _refuse_cycles(wanted: dict[str, str | None], current: dict[str, str | None]) -> None:
@@ -185,8 +185,8 @@ def _record(action: str, unit: OrgUnit, before: dict | None, after: dict | None,
 
 
 def create_unit(code: str, name_zh: str, name_en: str, kind: str, parent_code: str | None, *, session: Session,
-                actor: Actor, now: datetime) -> OrgUnit:
-    """A new unit under an active parent (None: a new top-level unit)."""
+                actor: Actor, now: datetime, function: str | None = None) -> OrgUnit:
+    """A new unit under an active parent (None: a new top-level unit); a department names its function."""
     authorize(actor, "admin.units", None, session=session)
     code = code.strip().upper()
     if not UNIT_CODE.match(code):
@@ -194,18 +194,23 @@ def create_unit(code: str, name_zh: str, name_en: str, kind: str, parent_code: s
     name_zh, name_en = _names(name_zh, name_en)
     if kind not in UNIT_KINDS:
         raise InvalidInput("error.unit_kind", kind=kind)
+    if function is not None and function not in DISCIPLINES:
+        raise InvalidInput("error.unit_function", function=function)
+    if kind == "department" and function is None:
+        raise InvalidInput("error.department_function")
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == code)) is not None:
         raise InvalidInput("error.unit_exists", code=code)
     parent = unit_by_code(parent_code, session=session) if parent_code else None
     if parent is not None and not parent.is_active:
         raise InvalidInput("error.unit_inactive", unit=parent.code)
-    unit = OrgUnit(code=code, name_zh=name_zh, name_en=name_en, kind=kind, parent_id=parent.id if parent else None,
-                   path="", depth=parent.depth + 1 if parent else 0, is_active=True)
+    unit = OrgUnit(code=code, name_zh=name_zh, name_en=name_en, kind=kind, function=function,
+                   parent_id=parent.id if parent else None, path="", depth=parent.depth + 1 if parent else 0,
+                   is_active=True)
     session.add(unit)
     session.flush()
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
-    _record("unit.create", unit, None, {"name_zh": name_zh, "name_en": name_en, "kind": kind,
-                                         "parent": parent.code if parent else None}, session=session, actor=actor, now=now)
+    _record("unit.create", unit, None, {**_described(unit), "parent": parent.code if parent else None},
+            session=session, actor=actor, now=now)
     return unit
 
 

@@ -41,7 +41,7 @@ NAMING = {
 STATUSES = ("open", "done", "na")
 ACTIONS = ("done", "na", "reopen", "note")
 CRITICALITY_WEIGHT = {"critical": 3, "major": 2, "normal": 1}
-UNIT_KINDS = ("province", "city", "county", "department", "station", "plant")
+UNIT_KINDS = ("province", "prov_dispatch", "city", "city_dispatch", "county", "department", "station", "plant")
 ROLES = ("unit_member", "unit_lead", "drill_coordinator", "executive", "admin")
 
 
@@ -131,6 +131,9 @@ class TemplateItem(Base):
     due_days_before_peak: Mapped[int] = mapped_column(Integer)
     evidence_zh: Mapped[str] = mapped_column(Text)
     evidence_en: Mapped[str] = mapped_column(Text)
+    # The unit kinds and department functions the item applies to (content.models.applies); NULL: all.
+    applies_to: Mapped[list[str] | None] = mapped_column(JSON)
+    functions: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class DrillType(Base):
@@ -170,6 +173,7 @@ class OrgUnit(Base):
     name_zh: Mapped[str] = mapped_column(Text)
     name_en: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
+    function: Mapped[str | None] = mapped_column(String(32))  # what a department does (a discipline)
     path: Mapped[str] = mapped_column(String(512), index=True)
     depth: Mapped[int] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # deactivated, never deleted

@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from checklists.campaigns import add_units, close_campaign, open_campaign
-from content.models import UnitKind
+from content.models import DISCIPLINES, UnitKind
 from core.clock import format_local
 from org import people
 from org.accounts import create_user
@@ -176,7 +176,8 @@ def units_section(who) -> None:
     st.dataframe(pd.DataFrame([{
         state.t("admin.col_code"): u.code,
         state.t("admin.col_unit"): widgets.unit_label(u),
-        state.t("admin.col_kind"): state.t(f"kind.{u.kind}"),
+        state.t("admin.col_kind"): state.t(f"kind.{u.kind}") + (f" · {state.t(f'disc.{u.function}')}" if u.function
+                                                                 else ""),
         state.t("admin.col_active"): u.is_active,
     } for u in units]), hide_index=True, width="stretch", height=300)
     active = [u for u in units if u.is_active]
@@ -188,10 +189,14 @@ def units_section(who) -> None:
         name_en = st.text_input(state.t("admin.name_en"), key="nu_en")
         kind = st.selectbox(state.t("admin.kind"), KINDS, key=widgets.lang_key("nu_kind"),
                             format_func=_labels(KINDS, lambda k: state.t(f"kind.{k}")))
+        functions = [None, *DISCIPLINES]
+        function = st.selectbox(state.t("admin.function"), functions, key=widgets.lang_key("nu_function"),
+                                format_func=_labels(functions, lambda f: state.t("admin.no_function") if f is None
+                                                    else state.t(f"disc.{f}")))
         parent = _unit_picker(state.t("admin.parent"), active, key="nu_parent", none_label=state.t("admin.top_level"))
         if st.form_submit_button(state.t("admin.create_unit"), type="primary"):
             _apply(lambda s: create_unit(code, name_zh, name_en, kind, parent.code if parent else None, session=s,
-                                         actor=who, now=state.utcnow()),
+                                         actor=who, now=state.utcnow(), function=function),
                    "admin.unit_created", unit=code.strip().upper())
 
     if not units:

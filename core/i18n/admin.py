@@ -222,4 +222,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.sso_save": {"zh": "保存身份关联", "en": "Save identity"},
     "admin.sso_saved": {"zh": "已更新 {user} 的公司账号关联。", "en": "Company login of {user} updated."},
+    "error.unit_function": {"zh": "没有这种职能：{function}", "en": "No such function: {function}"},
+    "error.department_function": {
+        "zh": "职能部门须注明其职能（调度、营销……）。",
+        "en": "A department needs its function (dispatch, marketing …).",
+    },
+    "admin.function": {"zh": "职能（职能部门必填）", "en": "Function (required for a department)"},
+    "admin.no_function": {"zh": "（无）", "en": "(none)"},
 }

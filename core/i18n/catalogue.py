@@ -33,10 +33,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "role.executive": {"zh": "公司领导", "en": "Executive"},
     "role.admin": {"zh": "系统管理员", "en": "Administrator"},
     "kind.province": {"zh": "省公司", "en": "Province"},
+    "kind.prov_dispatch": {"zh": "省调控中心", "en": "Provincial dispatch centre"},
     "kind.city": {"zh": "地市公司", "en": "City company"},
+    "kind.city_dispatch": {"zh": "地市调控中心", "en": "City dispatch centre"},
     "kind.county": {"zh": "县公司", "en": "County company"},
     "kind.department": {"zh": "部门", "en": "Department"},
-    "kind.station": {"zh": "变电站", "en": "Substation"},
+    "kind.station": {"zh": "变电站/运维班组", "en": "Substation / operation team"},
     "kind.plant": {"zh": "电厂", "en": "Plant"},
     # statuses, criticality, disciplines
     "status.open": {"zh": "未完成", "en": "Open"},

@@ -504,7 +504,8 @@ def test_an_admin_creates_a_unit_under_a_parent_with_the_right_path_and_depth(wo
     [entry] = new_entries(world.engine, before)
     assert (entry.action, entry.target_kind, entry.target, entry.who, entry.before) == (
         "unit.create", "unit", "C1-K3", "管理员", None)
-    assert entry.after == {"name_zh": "甲三县公司", "name_en": "County A3", "kind": "county", "parent": "C1"}
+    assert entry.after == {"name_zh": "甲三县公司", "name_en": "County A3", "kind": "county", "function": None,
+                           "parent": "C1"}
 
 
 def test_a_unit_created_without_a_parent_is_a_new_top_level_unit(world):
@@ -747,10 +748,10 @@ def test_an_import_writes_an_audit_entry_for_each_unit_it_creates_renames_or_mov
     entries = new_entries(world.engine, before)
     assert {e.who for e in entries} == {"管理员"} and {e.occurred_at for e in entries} == {LATER}
     assert sorted((e.action, e.target, e.before, e.after) for e in entries) == sorted([
-        ("unit.update", "C1", {"name_zh": "甲市公司", "name_en": "City A", "kind": "city"},
-         {"name_zh": "甲市公司", "name_en": "City A Power Supply", "kind": "city"}),
+        ("unit.update", "C1", {"name_zh": "甲市公司", "name_en": "City A", "kind": "city", "function": None},
+         {"name_zh": "甲市公司", "name_en": "City A Power Supply", "kind": "city", "function": None}),
         ("unit.create", "C1-K3", None,
-         {"name_zh": "单位C1-K3", "name_en": "Unit C1-K3", "kind": "county", "parent": "C1"}),
+         {"name_zh": "单位C1-K3", "name_en": "Unit C1-K3", "kind": "county", "function": None, "parent": "C1"}),
         ("unit.move", "C2", {"parent": "P"}, {"parent": "C1"}),
     ])
 
