@@ -15,7 +15,7 @@ from content.bundle import Content, content_hash
 from content.models import DrillType as DrillTypeModel
 from content.models import Template as TemplateModel
 from core.errors import InvalidInput
-from store.schema import Campaign, Directive, DrillType, Template, TemplateItem, TemplateSection
+from store.schema import CampaignTemplate, Directive, DrillType, Template, TemplateItem, TemplateSection
 
 
 @dataclass
@@ -65,7 +65,8 @@ def _sync_template(t: TemplateModel, *, session: Session, now: datetime) -> Sync
         report.unchanged.append(label)
         return report
     if row is not None:
-        pinned = session.scalar(select(func.count()).select_from(Campaign).where(Campaign.template_id == row.id))
+        pinned = session.scalar(select(func.count()).select_from(CampaignTemplate)
+                                .where(CampaignTemplate.template_id == row.id))
         if pinned:
             raise InvalidInput("error.template_frozen", template=t.key, version=t.version)
         session.execute(delete(TemplateItem).where(TemplateItem.template_id == row.id))

@@ -33,9 +33,11 @@ from readiness.series import readiness_series, unit_readiness
 from store.db import make_engine, migrate, snapshot, transaction
 from store.schema import (
     Campaign,
+    CampaignTemplate,
     CampaignUnit,
     ChecklistEvent,
     ChecklistStatus,
+    Obligation,
     OrgUnit,
     ReadinessDaily,
     RoleGrant,
@@ -85,7 +87,12 @@ def build(engine, units: int, items: int, events: int, days: int, seed: int) -> 
                        created_by=1, created_at=now))
         s.flush()
         unit_ids = [r["id"] for r in rows]
+        s.add(CampaignTemplate(campaign_id=1, template_id=1, position=0))
         s.execute(insert(CampaignUnit), [{"campaign_id": 1, "unit_id": u, "joined_on": start} for u in unit_ids])
+        obligations = [{"campaign_id": 1, "unit_id": u, "item_id": i + 1, "created_on": start}
+                       for u in unit_ids for i in range(items)]
+        for k in range(0, len(obligations), 50_000):
+            s.execute(insert(Obligation), obligations[k:k + 50_000])
         # events: random toggles done/open in time order, per item
         state: dict[tuple[int, int], tuple[str, int, datetime]] = {}
         daily: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])

@@ -1,29 +1,39 @@
-"""Campaign use-cases: open a season for a set of units, let more units join, close it, list them.
+"""Campaign use-cases: open a season for a set of units running several templates, let more units
+join, close it, list them. A unit that joins gets its obligations: the items that apply to it.
 
 Opening, joining and closing are an administrator's (`admin.campaigns` on the whole organisation).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from content.models import applies
 from core.errors import InvalidInput, NotFound
 from org import audit
 from org.authz import authorize
 from org.models import Actor
 from org.queries import UnitView, units_by_code, units_where
-from store.schema import Campaign, CampaignUnit, ChecklistStatus, Template, TemplateItem
+from store.schema import (
+    Campaign,
+    CampaignTemplate,
+    CampaignUnit,
+    ChecklistStatus,
+    Obligation,
+    Template,
+    TemplateItem,
+)
 from store.upsert import add_readiness_delta
 
 
 def open_campaign(
     name: str,
-    template_key: str,
+    template_keys: str | Sequence[str],
     *,
     peak_start: date,
     starts_on: date,
@@ -32,46 +42,64 @@ def open_campaign(
     actor: Actor,
     now: datetime,
     template_version: int | None = None,
+    peak_end: date | None = None,
 ) -> Campaign:
-    """Open a campaign pinning a template version (newest by default) for the given units."""
+    """Open a season for a set of units, running the newest version of each template named (or, for a
+    single template, `template_version`). Each unit gets the items that apply to it (one obligation
+    per item key, however many of the templates share it)."""
     authorize(actor, "admin.campaigns", None, session=session)
+    keys = [template_keys] if isinstance(template_keys, str) else list(dict.fromkeys(template_keys))
     name = name.strip()
     if not name:
         raise InvalidInput("error.campaign_name_required")
+    if not keys:
+        raise InvalidInput("error.no_templates")
+    if template_version is not None and len(keys) != 1:
+        raise InvalidInput("error.version_with_one_template")
     if session.scalar(select(Campaign).where(Campaign.name == name)):
         raise InvalidInput("error.campaign_exists", name=name)
     if peak_start <= starts_on:
         raise InvalidInput("error.peak_before_start", peak=peak_start.isoformat(), start=starts_on.isoformat())
-    q = select(Template).where(Template.key == template_key)
-    q = q.where(Template.version == template_version) if template_version else q.order_by(Template.version.desc())
-    template = session.scalars(q).first()
-    if template is None:
-        raise NotFound("error.template_not_found", template=template_key)
+    if peak_end is not None and peak_end <= peak_start:
+        raise InvalidInput("error.peak_end_before_start", end=peak_end.isoformat(), peak=peak_start.isoformat())
     unit_codes = list(dict.fromkeys(unit_codes))
     if not unit_codes:
         raise InvalidInput("error.no_units")
+    templates = []
+    for key in keys:
+        q = select(Template).where(Template.key == key)
+        q = q.where(Template.version == template_version) if template_version else q.order_by(Template.version.desc())
+        template = session.scalars(q).first()
+        if template is None:
+            raise NotFound("error.template_not_found", template=key)
+        templates.append(template)
     campaign = Campaign(
         name=name,
-        template_id=template.id,
+        template_id=templates[0].id,
         starts_on=starts_on,
         peak_start=peak_start,
+        peak_end=peak_end,
         status="open",
         created_by=actor.user_id,
         created_at=now,
     )
     session.add(campaign)
     session.flush()
+    session.add_all(CampaignTemplate(campaign_id=campaign.id, template_id=t.id, position=i)
+                    for i, t in enumerate(templates))
+    session.flush()
     _add_units(campaign.id, unit_codes, session=session, joined_on=starts_on)
     audit.record("campaign.open", "campaign", name, before=None,
-                 after={"template": f"{template.key} v{template.version}", "starts_on": starts_on.isoformat(),
-                        "peak_start": peak_start.isoformat(), "units": unit_codes},
+                 after={"templates": [f"{t.key} v{t.version}" for t in templates], "starts_on": starts_on.isoformat(),
+                        "peak_start": peak_start.isoformat(), "peak_end": peak_end.isoformat() if peak_end else None,
+                        "units": unit_codes},
                  session=session, actor=actor, now=now)
     return campaign
 
 
 def add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, actor: Actor, joined_on: date,
               now: datetime) -> int:
-    """Let more units take part: each gets every item open at version 0; returns how many joined."""
+    """Let more units take part: each gets the items that apply to it, open at version 0; returns how many joined."""
     authorize(actor, "admin.campaigns", None, session=session)
     codes = list(dict.fromkeys(unit_codes))
     joined = _add_units(campaign_id, codes, session=session, joined_on=joined_on)
@@ -96,6 +124,32 @@ def close_campaign(campaign_id: int, *, session: Session, actor: Actor, now: dat
     return _view(campaign)
 
 
+@dataclass(frozen=True)
+class _Item:
+    id: int
+    weight: int
+    applies_to: list[str] | None
+    functions: list[str] | None
+
+
+def campaign_items(campaign_id: int, *, session: Session) -> list[_Item]:
+    """The items of the campaign's templates in their order, an item key two templates share once
+    (the first template's)."""
+    rows = session.execute(
+        select(TemplateItem.id, TemplateItem.key, TemplateItem.weight, TemplateItem.applies_to, TemplateItem.functions)
+        .join(CampaignTemplate, CampaignTemplate.template_id == TemplateItem.template_id)
+        .where(CampaignTemplate.campaign_id == campaign_id)
+        .order_by(CampaignTemplate.position, TemplateItem.position)
+    ).all()
+    seen: set[str] = set()
+    items = []
+    for item_id, key, weight, applies_to, functions in rows:
+        if key not in seen:
+            seen.add(key)
+            items.append(_Item(item_id, weight, applies_to, functions))
+    return items
+
+
 def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session, joined_on: date) -> int:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
@@ -113,25 +167,21 @@ def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session,
         session.scalars(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign_id))
     )
     new_units = [units[c] for c in codes if units[c].id not in already]
-    items = session.execute(
-        select(TemplateItem.id, TemplateItem.weight).where(TemplateItem.template_id == campaign.template_id)
-    ).all()
-    total = sum(w for _, w in items)
+    items = campaign_items(campaign_id, session=session)
     joined = max(joined_on, campaign.starts_on)
     for unit in new_units:
         session.add(CampaignUnit(campaign_id=campaign_id, unit_id=unit.id, joined_on=joined))
     session.flush()
-    if new_units and items:
-        session.execute(
-            insert(ChecklistStatus),
-            [
-                {"campaign_id": campaign_id, "unit_id": u.id, "item_id": i, "status": "open", "version": 0}
-                for u in new_units
-                for i, _ in items
-            ],
-        )
-        for unit in new_units:
-            add_readiness_delta(session, campaign_id, unit.id, joined, total=total)
+    for unit in new_units:
+        mine = [i for i in items if applies(i.applies_to, i.functions, unit.kind, unit.function)]
+        if not mine:
+            continue
+        session.execute(insert(Obligation), [
+            {"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "created_on": joined} for i in mine])
+        session.execute(insert(ChecklistStatus), [
+            {"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "status": "open", "version": 0}
+            for i in mine])
+        add_readiness_delta(session, campaign_id, unit.id, joined, total=sum(i.weight for i in mine))
     return len(new_units)
 
 
@@ -144,6 +194,7 @@ class CampaignView:
     starts_on: date
     peak_start: date
     status: str
+    peak_end: date | None = None
 
 
 def list_campaigns(*, session: Session, only_open: bool = True) -> list[CampaignView]:
@@ -155,7 +206,7 @@ def list_campaigns(*, session: Session, only_open: bool = True) -> list[Campaign
 
 
 def _view(c: Campaign) -> CampaignView:
-    return CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status)
+    return CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status, c.peak_end)
 
 
 def campaign_units(campaign_id: int, *, session: Session) -> list[UnitView]:

@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session, aliased
 from core.errors import NotFound
 from store.schema import (
     Campaign,
-    CampaignUnit,
     ChecklistEvent,
     ChecklistStatus,
+    Obligation,
     OrgUnit,
     ReadinessDaily,
     TemplateItem,
@@ -70,16 +70,16 @@ def rebuild_projections(campaign_id: int, *, session: Session) -> None:
     # Status rows are updated in place, not deleted and re-inserted: a tick waiting on one of them
     # then re-reads the row it waited for and its version check still holds.
     obligation = _obligations(campaign).where(
-        ChecklistStatus.unit_id == CampaignUnit.unit_id, ChecklistStatus.item_id == TemplateItem.id)
+        ChecklistStatus.unit_id == Obligation.unit_id, ChecklistStatus.item_id == TemplateItem.id)
     session.execute(delete(ChecklistStatus).where(ChecklistStatus.campaign_id == campaign_id,
                                                   ~exists(obligation.with_only_columns(literal_column("1")))),
                     execution_options=bulk)
     missing = _obligations(campaign).where(~exists().where(
-        ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == CampaignUnit.unit_id,
+        ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == Obligation.unit_id,
         ChecklistStatus.item_id == TemplateItem.id))
     session.execute(insert(ChecklistStatus).from_select(
         ["campaign_id", "unit_id", "item_id", "status", "version", "note", "na_reason"],
-        missing.with_only_columns(CampaignUnit.campaign_id, CampaignUnit.unit_id, TemplateItem.id,
+        missing.with_only_columns(Obligation.campaign_id, Obligation.unit_id, TemplateItem.id,
                                   literal_column("'open'"), literal_column("0"), literal_column("''"),
                                   literal_column("''"))))
     want = _expected_status(campaign).subquery()  # UPDATE … FROM: SQLite 3.33 or later
@@ -133,26 +133,26 @@ def _campaign(campaign_id: int, session: Session) -> Campaign:
 
 
 def _obligations(campaign: Campaign) -> Select:
-    """Every (unit, item) the campaign holds: its units × its template's items."""
-    return (select(CampaignUnit.unit_id, TemplateItem.id)
-            .select_from(CampaignUnit)
-            .join(TemplateItem, TemplateItem.template_id == campaign.template_id)
-            .where(CampaignUnit.campaign_id == campaign.id))
+    """Every (unit, item) the campaign holds: its stored obligations (decided when each unit joined)."""
+    return (select(Obligation.unit_id, TemplateItem.id)
+            .select_from(Obligation)
+            .join(TemplateItem, TemplateItem.id == Obligation.item_id)
+            .where(Obligation.campaign_id == campaign.id))
 
 
 def _expected_status(campaign: Campaign) -> Select:
     """Per obligation, the status row the service keeps: the state after its latest event (by the
     version chain), how many events it has, the latest note, and the N/A reason while it is N/A."""
-    ev = ChecklistEvent
-    of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == CampaignUnit.unit_id, ev.item_id == TemplateItem.id)
+    ev, ob = ChecklistEvent, Obligation
+    of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == ob.unit_id, ev.item_id == ob.item_id)
 
     def latest(column, *also):
         return (select(column).where(*of_this_item, *also).order_by(ev.prev_version.desc()).limit(1)
-                .correlate(CampaignUnit, TemplateItem).scalar_subquery())
+                .correlate(ob).scalar_subquery())
 
     last = aliased(ChecklistEvent, name="last_event")
-    count = select(func.count()).select_from(ev).where(*of_this_item).correlate(CampaignUnit, TemplateItem)
-    return (select(CampaignUnit.unit_id.label("unit_id"), TemplateItem.id.label("item_id"),
+    count = select(func.count()).select_from(ev).where(*of_this_item).correlate(ob)
+    return (select(ob.unit_id.label("unit_id"), ob.item_id.label("item_id"),
                    func.coalesce(last.status_after, "open").label("status"),
                    count.scalar_subquery().label("version"),
                    func.coalesce(latest(ev.text, ev.action == "note"), "").label("note"),
@@ -160,27 +160,27 @@ def _expected_status(campaign: Campaign) -> Select:
                         else_="").label("na_reason"),
                    last.actor_id.label("updated_by"),
                    last.occurred_at.label("updated_at"))
-            .select_from(CampaignUnit)
-            .join(TemplateItem, TemplateItem.template_id == campaign.template_id)
+            .select_from(ob)
             .outerjoin(last, last.id == latest(ev.id))
-            .where(CampaignUnit.campaign_id == campaign.id))
+            .where(ob.campaign_id == campaign.id))
 
 
 def _expected_daily(campaign: Campaign) -> Select:
-    """Per unit and local day, the change in done / N/A / total weight: the template's whole
-    weight on the day a unit joined, and each event's move (checklists.rules.weight_deltas)."""
+    """Per unit and local day, the change in done / N/A / total weight: the weight of a unit's
+    obligations on the day they were decided (it joined), and each event's move
+    (checklists.rules.weight_deltas)."""
     ev, weight = ChecklistEvent, TemplateItem.weight
-    total = (select(func.coalesce(func.sum(TemplateItem.weight), 0))
-             .where(TemplateItem.template_id == campaign.template_id).scalar_subquery())
     zero = literal_column("0", Integer)
 
     def gain(status: str):
         return (case((ev.status_after == status, weight), else_=0)
                 - case((ev.status_before == status, weight), else_=0))
 
-    joined = select(CampaignUnit.unit_id.label("unit_id"), CampaignUnit.joined_on.label("day"),
-                    zero.label("done_delta"), zero.label("na_delta"), total.label("total_delta")).where(
-        CampaignUnit.campaign_id == campaign.id)
+    joined = (select(Obligation.unit_id.label("unit_id"), Obligation.created_on.label("day"),
+                     zero.label("done_delta"), zero.label("na_delta"), func.sum(weight).label("total_delta"))
+              .join(TemplateItem, TemplateItem.id == Obligation.item_id)
+              .where(Obligation.campaign_id == campaign.id)
+              .group_by(Obligation.unit_id, Obligation.created_on))
     moves = (select(ev.unit_id, ev.day, gain("done"), gain("na"), zero)
              .join(TemplateItem, TemplateItem.id == ev.item_id)
              .where(ev.campaign_id == campaign.id, ev.status_before != ev.status_after))

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from content.models import Directive, Template
+from content.models import Directive, Item, Template
 from core.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
@@ -114,17 +114,20 @@ def load_template(path: Path, directives: dict[str, Directive]) -> Template:
 
 
 def load_templates(folder: Path, directives: dict[str, Directive]) -> dict[str, Template]:
-    """Every template in the folder; item keys must be unique across all templates."""
+    """Every template in the folder. An item key names one obligation: two templates may share an
+    item only by carrying it word for word the same (a campaign running both counts it once)."""
     templates: dict[str, Template] = {}
-    owner: dict[str, str] = {}
+    first: dict[str, tuple[str, Item]] = {}
     for path in sorted(folder.glob("*.yaml")):
         template = load_template(path, directives)
         for item in template.items():
-            if item.key in owner:
+            if item.key in first and first[item.key][1] != item:
                 raise ContentError(
-                    str(path), f"item {item.key}", f"duplicate item key, also in template {owner[item.key]} / 条目键重复"
+                    str(path), f"item {item.key}",
+                    f"shared with template {first[item.key][0]} but not the same there (a shared item must be "
+                    f"identical in every template) / 与模板 {first[item.key][0]} 中的同名条目不一致（共用条目在各模板中须完全相同）",
                 )
-            owner[item.key] = template.key
+            first.setdefault(item.key, (template.key, item))
         templates[template.key] = template
     if not templates:
         raise ContentError(str(folder), "-", "no template files found / 没有找到模板文件")

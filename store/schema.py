@@ -263,17 +263,40 @@ class AdminAuditEvent(Base):
 
 
 class Campaign(Base):
-    """A readiness campaign ("2027 迎峰度夏") pinning one template version and a peak-start date."""
+    """A season ("2027 迎峰度夏") for a set of units: the template versions it runs (campaign_templates),
+    its start, the day the peak starts and, once set, the day it ends."""
 
     __tablename__ = "campaigns"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
-    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))  # the first of campaign_templates
     starts_on: Mapped[date] = mapped_column(Date)
     peak_start: Mapped[date] = mapped_column(Date)
+    peak_end: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CampaignTemplate(Base):
+    """A template version a campaign runs, in the order the campaign lists them."""
+
+    __tablename__ = "campaign_templates"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Obligation(Base):
+    """An item a unit must do in a campaign: decided when the unit joins (the items of the campaign's
+    templates that apply to the unit; an item two templates share, once) and kept as it was decided.
+    Source data, not a projection: the rebuild takes the set of obligations from here."""
+
+    __tablename__ = "obligations"
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"), primary_key=True)
+    created_on: Mapped[date] = mapped_column(Date)  # its weight counts in the unit's total from this day
 
 
 class CampaignUnit(Base):

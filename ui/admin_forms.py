@@ -248,6 +248,7 @@ def campaigns_section(who) -> None:
             state.t("admin.col_status"): state.t(f"admin.campaign_{c.status}"),
             state.t("admin.col_starts"): c.starts_on,
             state.t("admin.col_peak"): c.peak_start,
+            state.t("admin.col_peak_end"): c.peak_end,
         } for c in campaigns]), hide_index=True, width="stretch")
     else:
         st.info(state.t("admin.no_campaigns"))
@@ -257,15 +258,17 @@ def campaigns_section(who) -> None:
 
     with st.expander(state.t("admin.open_campaign"), icon=":material/flag:"), st.form("admin_open_campaign", clear_on_submit=True):
         name = st.text_input(state.t("admin.campaign_name"), key="oc_name", max_chars=128)
-        template = st.selectbox(state.t("admin.template"), templates, key=widgets.lang_key("oc_template"),
-                                format_func=_labels(templates, lambda tp: f"{state.name(tp)} v{tp.version}"))
+        newest = {tp.key: tp for tp in reversed(templates)}  # templates come newest version first per key
+        names = _labels(list(newest), lambda k: f"{state.name(newest[k])} v{newest[k].version}")
+        chosen = st.multiselect(state.t("admin.templates"), list(newest), default=list(newest),
+                                key=widgets.lang_key("oc_templates"), format_func=names)
         starts_on = st.date_input(state.t("admin.starts_on"), value=today, key="oc_starts")
         peak_start = st.date_input(state.t("admin.peak_start"), value=date(today.year + 1, 6, 15), key="oc_peak")
+        peak_end = st.date_input(state.t("admin.peak_end"), value=date(today.year + 1, 9, 15), key="oc_peak_end")
         root = _unit_picker(state.t("admin.campaign_units"), active, key="oc_root")
         subtree = st.checkbox(state.t("admin.include_subtree"), value=True, key="oc_subtree")
         if st.form_submit_button(state.t("admin.open"), type="primary", disabled=not templates or not active):
-            _apply(lambda s: open_campaign(name, template.key, template_version=template.version,
-                                           peak_start=peak_start, starts_on=starts_on,
+            _apply(lambda s: open_campaign(name, chosen, peak_start=peak_start, starts_on=starts_on, peak_end=peak_end,
                                            unit_codes=_tree_codes(root, active, subtree), session=s, actor=who,
                                            now=state.utcnow()),
                    "admin.campaign_opened", name=name.strip())

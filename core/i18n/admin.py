@@ -158,12 +158,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "admin.col_status": {"zh": "状态", "en": "Status"},
     "admin.col_starts": {"zh": "开始日期", "en": "Starts on"},
     "admin.col_peak": {"zh": "迎峰开始日", "en": "Peak starts"},
+    "admin.col_peak_end": {"zh": "迎峰结束日", "en": "Peak ends"},
     "admin.campaign_open": {"zh": "进行中", "en": "Open"},
     "admin.campaign_closed": {"zh": "已关闭", "en": "Closed"},
     "admin.no_campaigns": {"zh": "还没有备战活动。", "en": "No campaigns yet."},
     "admin.open_campaign": {"zh": "开启备战活动", "en": "Open a campaign"},
     "admin.campaign_name": {"zh": "名称，例如“2027 迎峰度夏”", "en": "Name, e.g. “2027 summer peak”"},
-    "admin.template": {"zh": "检查清单模板", "en": "Checklist template"},
     "admin.starts_on": {"zh": "开始日期", "en": "Starts on"},
     "admin.peak_start": {"zh": "迎峰开始日", "en": "Peak starts on"},
     "admin.campaign_units": {"zh": "参加单位", "en": "Taking part"},
@@ -229,4 +229,18 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.function": {"zh": "职能（职能部门必填）", "en": "Function (required for a department)"},
     "admin.no_function": {"zh": "（无）", "en": "(none)"},
+    "error.no_templates": {"zh": "请至少选择一个检查清单模板。", "en": "Choose at least one checklist template."},
+    "error.version_with_one_template": {
+        "zh": "只有开启单个模板的活动时才能指定模板版本。",
+        "en": "A template version can be chosen only for a campaign running one template.",
+    },
+    "error.peak_end_before_start": {
+        "zh": "迎峰结束日（{end}）须晚于迎峰开始日（{peak}）。",
+        "en": "The peak must end ({end}) after it starts ({peak}).",
+    },
+    "admin.templates": {
+        "zh": "检查清单模板（各取最新版本；共用条目只算一次）",
+        "en": "Checklist templates (the newest version of each; a shared item counts once)",
+    },
+    "admin.peak_end": {"zh": "迎峰结束日", "en": "Peak ends on"},
 }

@@ -797,8 +797,8 @@ def test_opening_a_campaign_records_its_template_dates_and_units(world):
     [entry] = new_entries(world.engine, before)
     assert (entry.action, entry.target_kind, entry.target, entry.who, entry.occurred_at, entry.before) == (
         "campaign.open", "campaign", "2027 防汛", "管理员", LATER, None)
-    assert entry.after == {"template": "mini v1", "starts_on": "2026-11-01", "peak_start": "2027-05-01",
-                           "units": ["C1", "C2"]}
+    assert entry.after == {"templates": ["mini v1"], "starts_on": "2026-11-01", "peak_start": "2027-05-01",
+                           "peak_end": None, "units": ["C1", "C2"]}
 
 
 def test_letting_units_join_records_which_and_from_when(world):

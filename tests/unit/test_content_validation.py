@@ -78,10 +78,20 @@ def test_a_drill_type_citing_an_unknown_directive_is_refused(tmp_path):
     assert "S7.7" in str(err.value)
 
 
-def test_the_same_item_key_in_two_templates_is_refused(tmp_path):
+def test_two_templates_may_share_an_item_word_for_word(tmp_path):
     root = seeds_with(tmp_path, lambda d: None)
     data = yaml.safe_load((root / "templates" / "mini.yaml").read_text(encoding="utf-8"))
     data["key"] = "mini2"
     (root / "templates" / "mini2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(ContentError, match=r"mini2\.yaml.*mini-plan-approved.*also in template mini"):
+    content = load_content(root)
+    assert {i.key for i in content.templates["mini2"].items()} == {i.key for i in content.templates["mini"].items()}
+
+
+def test_a_shared_item_key_with_a_different_item_behind_it_is_refused(tmp_path):
+    root = seeds_with(tmp_path, lambda d: None)
+    data = yaml.safe_load((root / "templates" / "mini.yaml").read_text(encoding="utf-8"))
+    data["key"] = "mini2"
+    data["sections"][0]["items"][0]["due_days_before_peak"] = 20  # same key, another due rule
+    (root / "templates" / "mini2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=r"mini2\.yaml.*mini-plan-approved.*shared with template mini"):
         load_content(root)
