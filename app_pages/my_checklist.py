@@ -48,6 +48,7 @@ m1.metric(state.t("cl.readiness"), "—" if ready is None else f"{ready:.0%}")
 m2.metric(state.t("cl.done_count"), f"{summary['done']} / {summary['applicable']}")
 m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in rows))
 m4.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - today).days))
+widgets.template_readiness(loaders.templates_of(campaign.id, key), rows)
 
 with st.expander(state.t("cl.sections"), expanded=False):
     st.dataframe(

@@ -230,3 +230,11 @@ def template_choices(*, session: Session) -> list[TemplateChoice]:
     """Every loaded template version, by key and the newest version first."""
     q = select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en)
     return [TemplateChoice(*row) for row in session.execute(q.order_by(Template.key, Template.version.desc()))]
+
+
+def season_templates(campaign_id: int, *, session: Session) -> list[TemplateChoice]:
+    """The template versions a season runs, in its order."""
+    q = (select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en)
+         .join(CampaignTemplate, CampaignTemplate.template_id == Template.id)
+         .where(CampaignTemplate.campaign_id == campaign_id).order_by(CampaignTemplate.position))
+    return [TemplateChoice(*row) for row in session.execute(q)]

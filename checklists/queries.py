@@ -12,14 +12,24 @@ from core.clock import as_utc
 from core.errors import NotFound
 from org.authz import authorize
 from org.models import Actor
-from store.schema import Campaign, ChecklistEvent, ChecklistStatus, Directive, TemplateItem, TemplateSection, User
+from store.schema import (
+    Campaign,
+    CampaignTemplate,
+    ChecklistEvent,
+    ChecklistStatus,
+    Directive,
+    Template,
+    TemplateItem,
+    TemplateSection,
+    User,
+)
 
 
 @dataclass(frozen=True)
 class ChecklistRow:
     item_id: int
     key: str
-    section_key: str
+    section_key: str  # "<template key>/<section key>": unique within a season's templates
     section_zh: str
     section_en: str
     text_zh: str
@@ -37,6 +47,8 @@ class ChecklistRow:
     na_reason: str
     updated_by: str
     updated_at: datetime | None
+    template_key: str = ""  # the template the item is listed under (the first of the season that has it)
+    templates: tuple[str, ...] = ()  # every template of the season that has the item (a shared item: several)
 
     def overdue(self, today: date) -> bool:
         return self.status == "open" and self.due < today
@@ -44,7 +56,8 @@ class ChecklistRow:
 
 def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: Actor | None = None
                    ) -> list[ChecklistRow]:
-    """Every item of the campaign's template for a unit, with its current status and due date.
+    """Every obligation of a unit in a season (its items of the season's templates, a shared item
+    once, listed under the first template that has it), with its current status and due date.
 
     With an actor, refused (Forbidden) unless the unit is in the user's scope; without one, the
     caller is trusted code (the command line, set-up, the benchmark).
@@ -55,18 +68,29 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
     rows = session.execute(
-        select(ChecklistStatus, TemplateItem, TemplateSection, User.display_name)
+        select(ChecklistStatus, TemplateItem, TemplateSection, Template.key, User.display_name)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
+        .join(Template, Template.id == TemplateItem.template_id)
+        .join(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
+              & (CampaignTemplate.campaign_id == campaign_id))
         .outerjoin(User, User.id == ChecklistStatus.updated_by)
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == unit_id)
-        .order_by(TemplateSection.position, TemplateItem.position)
+        .order_by(CampaignTemplate.position, TemplateSection.position, TemplateItem.position)
     ).all()
+    having: dict[str, list[str]] = {}
+    for key, template_key in session.execute(
+            select(TemplateItem.key, Template.key)
+            .join(Template, Template.id == TemplateItem.template_id)
+            .join(CampaignTemplate, CampaignTemplate.template_id == Template.id)
+            .where(CampaignTemplate.campaign_id == campaign_id)
+            .order_by(CampaignTemplate.position)):
+        having.setdefault(key, []).append(template_key)
     return [
         ChecklistRow(
             item_id=i.id,
             key=i.key,
-            section_key=s.key,
+            section_key=f"{template_key}/{s.key}",
             section_zh=s.title_zh,
             section_en=s.title_en,
             text_zh=i.text_zh,
@@ -84,8 +108,10 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             na_reason=st.na_reason,
             updated_by=who or "",
             updated_at=as_utc(st.updated_at) if st.updated_at else None,
+            template_key=template_key,
+            templates=tuple(having.get(i.key, (template_key,))),
         )
-        for st, i, s, who in rows
+        for st, i, s, template_key, who in rows
     ]
 
 

@@ -141,6 +141,18 @@ def section_progress(rows: Iterable) -> pd.DataFrame:
     return g.drop(columns=["w_done", "w_na", "w_total"])
 
 
+def template_progress(rows: Iterable, template_keys: Iterable[str]) -> pd.DataFrame:
+    """Per template of the season, a unit's weighted readiness over the items the template has: an item
+    two templates share counts in each of them (and once in the overall figure)."""
+    rows = list(rows)
+    records = []
+    for key in template_keys:
+        mine = [r for r in rows if key in (r.templates or (r.template_key,))]
+        figures = checklist_summary(mine)
+        records.append({"template": key, "items": len(mine), **figures})
+    return pd.DataFrame(records, columns=["template", "items", "readiness", "done", "applicable"])
+
+
 def checklist_summary(rows: Iterable) -> dict[str, float | int | None]:
     """A unit's checklist in figures: weighted readiness, items done and applicable."""
     rows = list(rows)

@@ -11,7 +11,14 @@ import pandas as pd
 import streamlit as st
 
 from admin.demo import demo_account_rows
-from checklists.campaigns import CampaignView, TemplateChoice, campaign_units, list_campaigns, template_choices
+from checklists.campaigns import (
+    CampaignView,
+    TemplateChoice,
+    campaign_units,
+    list_campaigns,
+    season_templates,
+    template_choices,
+)
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
@@ -149,6 +156,13 @@ def users(actor: Actor) -> list[people.UserView]:
 def audit_entries(actor: Actor, target_kind: str | None) -> list[audit.AuditEntry]:
     with snapshot(state.engine()) as s:
         return audit.audit_log(session=s, actor=actor, target_kind=target_kind)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def templates_of(campaign_id: int, key: int) -> list[TemplateChoice]:
+    """The templates a season runs, in its order."""
+    with snapshot(state.engine()) as s:
+        return season_templates(campaign_id, session=s)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

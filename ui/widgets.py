@@ -10,6 +10,7 @@ import streamlit as st
 from checklists.changes import MAX_TEXT, change_item
 from checklists.queries import ChecklistRow
 from core.clock import format_local
+from readiness.series import template_progress
 from store.db import transaction
 from ui import loaders, state
 
@@ -175,3 +176,16 @@ def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str)
         ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,
                               args=(campaign_id, unit_id, row, action))
         cancel.form_submit_button(state.t("cl.cancel"), on_click=_close_form)
+
+
+def template_readiness(templates: Sequence, rows: Sequence[ChecklistRow]) -> None:
+    """A season running several templates: the unit's readiness per template (a shared item counts in each)."""
+    if len(templates) < 2:
+        return
+    progress = template_progress(rows, [tp.key for tp in templates]).set_index("template")
+    for column, tp in zip(st.columns(len(templates)), templates, strict=True):
+        figures = progress.loc[tp.key]
+        ready = figures["readiness"]
+        column.metric(state.name(tp), "—" if ready is None or ready != ready else f"{ready:.0%}",
+                      help=state.t("cl.template_help", done=int(figures["done"]), applicable=int(figures["applicable"])),
+                      border=True)

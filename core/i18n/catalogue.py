@@ -70,6 +70,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "cl.readiness": {"zh": "准备度（加权）", "en": "Readiness (weighted)"},
     "cl.done_count": {"zh": "已完成 / 适用", "en": "Done / applicable"},
     "cl.overdue_count": {"zh": "逾期未完成", "en": "Overdue"},
+    "cl.template_help": {
+        "zh": "本模板中已完成 {done} 项，适用 {applicable} 项（与其他模板共用的条目在各模板中都计入）。",
+        "en": "{done} of {applicable} applicable items of this template done (an item shared with another "
+        "template counts in each).",
+    },
     "cl.days_to_peak": {"zh": "距高峰开始", "en": "Days to peak start"},
     "cl.days": {"zh": "{n} 天", "en": "{n} days"},
     "cl.sections": {"zh": "各分项进度", "en": "Progress per section"},
