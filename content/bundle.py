@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from content.drill_types import load_drill_types
-from content.models import Directive, DrillType, Template
+from content.models import Directive, DrillType, Item, Template, UnitSpec
 from content.reading import load_directives, load_templates
 
 
@@ -46,13 +47,34 @@ class CoverageRow:
         return out
 
 
-def coverage(content: Content) -> list[CoverageRow]:
-    """Per directive, the items and drill types that cite it."""
+def unit_profiles(units: Iterable[UnitSpec]) -> set[tuple[str, str | None]]:
+    """The (kind, function) pairs of an organisation tree, children included."""
+    found: set[tuple[str, str | None]] = set()
+    for unit in units:
+        found.add((unit.kind, unit.function))
+        found |= unit_profiles(unit.children)
+    return found
+
+
+def applies_somewhere(item: Item, profiles: Iterable[tuple[str, str | None]]) -> bool:
+    """Whether the item applies to at least one unit of these (kind, function) pairs."""
+    return any(item.applies(kind, function) for kind, function in profiles)
+
+
+def coverage(content: Content, units: Iterable[UnitSpec] | None = None) -> list[CoverageRow]:
+    """Per directive, the items and drill types that cite it.
+
+    Given an organisation (`units`, a tree such as seeds/demo_org.yaml), an item counts only if it
+    applies to at least one of its units: a directive carried out only by items no unit gets is uncovered.
+    """
+    profiles = None if units is None else unit_profiles(units)
+    counted = [
+        (t, i) for t in content.templates.values() for i in t.items()
+        if profiles is None or applies_somewhere(i, profiles)
+    ]
     rows = []
     for d in content.directives.values():
-        items = tuple(
-            f"{t.key}:{i.key}" for t in content.templates.values() for i in t.items() if d.id in i.sources
-        )
+        items = tuple(f"{t.key}:{i.key}" for t, i in counted if d.id in i.sources)
         drills = tuple(k for k, dt in content.drill_types.items() if d.id in dt.sources)
         rows.append(CoverageRow(d, items, drills))
     return rows

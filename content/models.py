@@ -95,6 +95,13 @@ class Item(Strict):
                     data.pop(name, None)
         return data
 
+    @model_validator(mode="after")
+    def _functions_only_for_departments(self) -> Item:
+        if self.functions and "department" not in self.applies_to:
+            raise ValueError(f"item {self.key}: functions narrow only departments; add department to applies_to"
+                             " / functions 只限定职能部门，applies_to 中须含 department")
+        return self
+
     def applies(self, kind: str, function: str | None) -> bool:
         return applies(self.applies_to, self.functions, kind, function)
 
