@@ -77,6 +77,7 @@ def _sync_template(t: TemplateModel, *, session: Session, now: datetime) -> Sync
         session.add(row)
         report.added.append(label)
     row.name_zh, row.name_en = t.name_zh, t.name_en
+    row.counts_from = None if t.counts_from == "peak_start" else t.counts_from
     row.description_zh, row.description_en = t.description_zh, t.description_en
     row.content_hash, row.loaded_at = digest, now
     session.flush()

@@ -6,7 +6,7 @@ Opening, joining and closing are an administrator's (`admin.campaigns` on the wh
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -43,10 +43,12 @@ def open_campaign(
     now: datetime,
     template_version: int | None = None,
     peak_end: date | None = None,
+    anchors: Mapping[str, date] | None = None,
 ) -> Campaign:
     """Open a season for a set of units, running the newest version of each template named (or, for a
     single template, `template_version`). Each unit gets the items that apply to it (one obligation
-    per item key, however many of the templates share it)."""
+    per item key, however many of the templates share it). `anchors` gives, per template key, the day
+    its due days count back from when that is not the peak start (the flood season's start)."""
     authorize(actor, "admin.campaigns", None, session=session)
     keys = [template_keys] if isinstance(template_keys, str) else list(dict.fromkeys(template_keys))
     name = name.strip()
@@ -65,6 +67,10 @@ def open_campaign(
     unit_codes = list(dict.fromkeys(unit_codes))
     if not unit_codes:
         raise InvalidInput("error.no_units")
+    anchors = dict(anchors or {})
+    stray = [k for k in anchors if k not in keys]
+    if stray:
+        raise InvalidInput("error.anchor_without_template", template=", ".join(stray))
     templates = []
     for key in keys:
         q = select(Template).where(Template.key == key)
@@ -73,6 +79,9 @@ def open_campaign(
         if template is None:
             raise NotFound("error.template_not_found", template=key)
         templates.append(template)
+    unanchored = [t.key for t in templates if t.counts_from and t.key not in anchors]
+    if unanchored:
+        raise InvalidInput("error.anchor_required", template=", ".join(unanchored))
     campaign = Campaign(
         name=name,
         template_id=templates[0].id,
@@ -85,12 +94,14 @@ def open_campaign(
     )
     session.add(campaign)
     session.flush()
-    session.add_all(CampaignTemplate(campaign_id=campaign.id, template_id=t.id, position=i)
+    session.add_all(CampaignTemplate(campaign_id=campaign.id, template_id=t.id, position=i, anchor_on=anchors.get(t.key))
                     for i, t in enumerate(templates))
     session.flush()
     _add_units(campaign.id, unit_codes, session=session, joined_on=starts_on)
     audit.record("campaign.open", "campaign", name, before=None,
-                 after={"templates": [f"{t.key} v{t.version}" for t in templates], "starts_on": starts_on.isoformat(),
+                 after={"templates": [f"{t.key} v{t.version}" for t in templates],
+                        **({"anchors": {k: v.isoformat() for k, v in anchors.items()}} if anchors else {}),
+                        "starts_on": starts_on.isoformat(),
                         "peak_start": peak_start.isoformat(), "peak_end": peak_end.isoformat() if peak_end else None,
                         "units": unit_codes},
                  session=session, actor=actor, now=now)
@@ -224,17 +235,18 @@ class TemplateChoice:
     version: int
     name_zh: str
     name_en: str
+    counts_from: str | None = None  # None: its due days count back from the peak start
 
 
 def template_choices(*, session: Session) -> list[TemplateChoice]:
     """Every loaded template version, by key and the newest version first."""
-    q = select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en)
+    q = select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en, Template.counts_from)
     return [TemplateChoice(*row) for row in session.execute(q.order_by(Template.key, Template.version.desc()))]
 
 
 def season_templates(campaign_id: int, *, session: Session) -> list[TemplateChoice]:
     """The template versions a season runs, in its order."""
-    q = (select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en)
+    q = (select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en, Template.counts_from)
          .join(CampaignTemplate, CampaignTemplate.template_id == Template.id)
          .where(CampaignTemplate.campaign_id == campaign_id).order_by(CampaignTemplate.position))
     return [TemplateChoice(*row) for row in session.execute(q)]

@@ -68,7 +68,8 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
     rows = session.execute(
-        select(ChecklistStatus, TemplateItem, TemplateSection, Template.key, User.display_name)
+        select(ChecklistStatus, TemplateItem, TemplateSection, Template.key, CampaignTemplate.anchor_on,
+               User.display_name)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
         .join(Template, Template.id == TemplateItem.template_id)
@@ -101,7 +102,7 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             weight=i.weight,
             discipline=i.discipline,
             sources=list(i.sources),
-            due=campaign.peak_start - timedelta(days=i.due_days_before_peak),
+            due=(anchor or campaign.peak_start) - timedelta(days=i.due_days_before_peak),
             status=st.status,
             version=st.version,
             note=st.note,
@@ -111,7 +112,7 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             template_key=template_key,
             templates=tuple(having.get(i.key, (template_key,))),
         )
-        for st, i, s, template_key, who in rows
+        for st, i, s, template_key, anchor, who in rows
     ]
 
 

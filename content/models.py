@@ -138,10 +138,21 @@ class Template(Strict):
     name_en: str
     description_zh: str = ""
     description_en: str = ""
+    # The day the due days count back from: the peak start, or the start of the flood season (a
+    # season running the template is told that day).
+    counts_from: Literal["peak_start", "flood_season"] = "peak_start"
     sections: list[Section] = Field(min_length=1)
 
     _zh = field_validator("name_zh")(chinese_text)
     _en = field_validator("name_en")(english_text)
+
+    @model_serializer(mode="wrap")
+    def _omit_default_start(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # A template counting from the peak start dumps as before the field existed (same content hash).
+        data = handler(self)
+        if isinstance(data, dict) and self.counts_from == "peak_start":
+            data.pop("counts_from", None)
+        return data
 
     @model_validator(mode="after")
     def _unique_keys(self) -> Template:

@@ -96,6 +96,7 @@ class Template(Base):
     description_en: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64))
     loaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    counts_from: Mapped[str | None] = mapped_column(String(32))  # NULL: the peak start; "flood_season"
 
 
 class TemplateSection(Base):
@@ -285,6 +286,8 @@ class CampaignTemplate(Base):
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
+    # The day the template's due days count back from (typhoon-flood: the flood season's start); NULL: the peak start.
+    anchor_on: Mapped[date | None] = mapped_column(Date)
 
 
 class Obligation(Base):

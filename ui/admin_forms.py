@@ -265,10 +265,15 @@ def campaigns_section(who) -> None:
         starts_on = st.date_input(state.t("admin.starts_on"), value=today, key="oc_starts")
         peak_start = st.date_input(state.t("admin.peak_start"), value=date(today.year + 1, 6, 15), key="oc_peak")
         peak_end = st.date_input(state.t("admin.peak_end"), value=date(today.year + 1, 9, 15), key="oc_peak_end")
+        # A template counting its due days from another day (the flood season) is told that day.
+        anchored = {k: tp.counts_from for k, tp in newest.items() if tp.counts_from}
+        starts = {k: st.date_input(state.t(f"anchor.{start}"), value=date(today.year + 1, 4, 15), key=f"oc_anchor_{k}")
+                  for k, start in anchored.items()}
         root = _unit_picker(state.t("admin.campaign_units"), active, key="oc_root")
         subtree = st.checkbox(state.t("admin.include_subtree"), value=True, key="oc_subtree")
         if st.form_submit_button(state.t("admin.open"), type="primary", disabled=not templates or not active):
             _apply(lambda s: open_campaign(name, chosen, peak_start=peak_start, starts_on=starts_on, peak_end=peak_end,
+                                           anchors={k: v for k, v in starts.items() if k in chosen},
                                            unit_codes=_tree_codes(root, active, subtree), session=s, actor=who,
                                            now=state.utcnow()),
                    "admin.campaign_opened", name=name.strip())

@@ -243,4 +243,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Checklist templates (the newest version of each; a shared item counts once)",
     },
     "admin.peak_end": {"zh": "迎峰结束日", "en": "Peak ends on"},
+    "error.anchor_required": {
+        "zh": "模板 {template} 的期限从汛期开始日起算：请填写汛期开始日。",
+        "en": "The due days of template {template} count back from the flood season's start: give that day.",
+    },
+    "anchor.flood_season": {
+        "zh": "汛期开始日（防汛类模板的期限由此起算）",
+        "en": "Flood season starts on (flood templates count their due days back from it)",
+    },
+    "error.anchor_without_template": {
+        "zh": "为未选用的模板指定了起算日：{template}",
+        "en": "A start day was given for a template the season does not run: {template}",
+    },
 }

@@ -20,6 +20,7 @@ def test_a_season_of_two_templates_shows_the_units_readiness_per_template(app, d
         admin = s.scalar(select(User).where(User.username == "admin"))
         season = open_campaign("2027 汛期与度夏", ["summer-peak", "typhoon-flood"], peak_start=date(2027, 6, 15),
                                starts_on=date(2026, 11, 1), peak_end=date(2027, 9, 15), unit_codes=["C01-K01"],
+                               anchors={"typhoon-flood": date(2027, 4, 15)},
                                session=s, actor=Actor(admin.id, admin.username, admin.display_name), now=NOW)
         season_id = season.id
     at = sign_in(app, "lead")

@@ -133,3 +133,38 @@ def test_a_template_a_season_runs_second_is_frozen_like_the_first(season, tmp_pa
     with pytest.raises(InvalidInput) as refused:
         initialize(engine, seeds, now=NOW)
     assert refused.value.code == "error.template_frozen"
+
+
+def test_a_templates_due_days_count_back_from_its_own_start_day_when_the_season_gives_one(season):
+    engine, _, units, admin, _ = season
+    flood_starts = date(2027, 5, 1)
+    with transaction(engine) as s:
+        other = campaigns.open_campaign("2027 汛期", ["mini", "mini-storm"], peak_start=PEAK, starts_on=START,
+                                        anchors={"mini-storm": flood_starts}, unit_codes=["C1-K1"], session=s,
+                                        actor=admin, now=NOW)
+        rows = {r.key: r.due for r in queries.unit_checklist(other.id, units["C1-K1"], session=s)}
+    assert rows["mini-storm-bracing"] == date(2027, 4, 26)  # 5 days before the flood season
+    assert rows["mini-duty-roster"] == date(2027, 6, 8)  # shared, listed under `mini`: 7 days before the peak
+    assert rows["mini-plan-approved"] == date(2027, 5, 16)
+
+
+def test_a_start_day_for_a_template_the_season_does_not_run_is_refused(season):
+    engine, _, _, admin, _ = season
+    with pytest.raises(InvalidInput) as refused, transaction(engine) as s:
+        campaigns.open_campaign("2027 汛期", ["mini"], peak_start=PEAK, starts_on=START,
+                                anchors={"mini-storm": date(2027, 5, 1)}, unit_codes=["C1"], session=s, actor=admin,
+                                now=NOW)
+    assert refused.value.code == "error.anchor_without_template"
+
+
+def test_the_flood_template_cannot_join_a_season_without_the_flood_seasons_start(season, tmp_path):
+    engine, _, _, admin, _ = season
+    seeds = tmp_path / "seeds"
+    storm = seeds / "templates" / "mini-storm.yaml"
+    storm.write_text(storm.read_text(encoding="utf-8").replace("version: 1", "version: 2\ncounts_from: flood_season"),
+                     encoding="utf-8")
+    initialize(engine, seeds, now=NOW)
+    with pytest.raises(InvalidInput) as refused, transaction(engine) as s:
+        campaigns.open_campaign("2027 汛期", ["mini", "mini-storm"], peak_start=PEAK, starts_on=START,
+                                unit_codes=["C1"], session=s, actor=admin, now=NOW)
+    assert refused.value.code == "error.anchor_required" and "mini-storm" in str(refused.value.params)
