@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -13,12 +12,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-import yaml
 
 from content.bundle import Content, coverage, load_content
 from content.models import UNIT_KIND_NAMES, Item, UnitSpec, applies
 from content.units import load_unit_specs
-from tests.conftest import FIXTURE_SEEDS, REAL_SEEDS, ROOT
+from tests.conftest import REAL_SEEDS, ROOT
+from tests.seed_copies import mini_seeds_with
 
 # ── the rule ──
 
@@ -255,15 +254,7 @@ FIXTURE_ORG = [UnitSpec(code="P", name_zh="测试省公司", name_en="Province",
 
 
 def fixture_content_with(tmp_path: Path, **applies_to: list[str]) -> tuple[Path, Content]:
-    root = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, root)
-    path = root / "templates" / "mini.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for section in data["sections"]:
-        for entry in section["items"]:
-            if entry["key"] in applies_to:
-                entry["applies_to"] = applies_to[entry["key"]]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    root = mini_seeds_with(tmp_path, "applies_to", applies_to)
     return root, load_content(root)
 
 

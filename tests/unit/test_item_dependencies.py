@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ import yaml
 from content.bundle import content_hash, load_content
 from core.errors import ContentError
 from tests.conftest import FIXTURE_SEEDS, REAL_SEEDS
+from tests.seed_copies import mini_seeds_with
 
 # The mini fixture: mini-plan-approved (due 30 days before the peak), mini-duty-roster (7),
 # mini-cable-patrol (15), mini-cable-seal (10 days after the peak starts).
@@ -18,16 +18,7 @@ from tests.conftest import FIXTURE_SEEDS, REAL_SEEDS
 
 def seeds_with(tmp_path: Path, **after: list[str]) -> Path:
     """A copy of the fixture seeds whose `mini` items get the given `after` lists (by item key)."""
-    root = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, root)
-    path = root / "templates" / "mini.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    for section in data["sections"]:
-        for item in section["items"]:
-            if item["key"] in after:
-                item["after"] = after[item["key"]]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    return root
+    return mini_seeds_with(tmp_path, "after", after)
 
 
 def refusal(seeds: Path) -> ContentError:
