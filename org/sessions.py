@@ -23,8 +23,9 @@ from org.models import Actor
 from store.db import snapshot, transaction
 from store.schema import User, UserSession
 
-Reason = Literal["sign_out", "password_change", "password_reset", "deactivated", "expired"]
-REASONS: tuple[Reason, ...] = ("sign_out", "password_change", "password_reset", "deactivated", "expired")
+Reason = Literal["sign_out", "password_change", "password_reset", "identity_change", "deactivated", "expired"]
+REASONS: tuple[Reason, ...] = ("sign_out", "password_change", "password_reset", "identity_change", "deactivated",
+                               "expired")
 TOUCH_EVERY = timedelta(minutes=1)
 
 

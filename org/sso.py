@@ -19,6 +19,7 @@ from core.errors import AuthError, InvalidInput, NotFound
 from org import audit
 from org.authz import authorize
 from org.models import Actor
+from org.sessions import end_user_sessions
 from store.db import snapshot
 from store.schema import User
 
@@ -76,8 +77,9 @@ def link_identity(user_id: int, identity: str | None, *, session: Session, actor
     """Link a single-sign-on identity to a local user (None or blank: unlink), in the caller's transaction.
 
     Needs `admin.users` on the organisation. An identity already linked to another user is refused;
-    linking what is already linked changes nothing and writes nothing. Grants are not touched: the
-    user needs their own to do anything. Returns the identity now linked.
+    linking what is already linked changes nothing and writes nothing. Changing or removing a link
+    ends every session of the user. Grants are not touched: the user needs their own to do anything.
+    Returns the identity now linked.
     """
     authorize(actor, "admin.users", None, session=session)
     user = session.get(User, user_id)
@@ -94,6 +96,9 @@ def link_identity(user_id: int, identity: str | None, *, session: Session, actor
         if holder is not None:
             raise InvalidInput("error.sso_identity_taken", identity=new, user=holder)
     user.oidc_subject = new
+    if old is not None:
+        # Whoever signed in through the old identity must not stay signed in as this user.
+        end_user_sessions(user.id, "identity_change", session=session, now=now)
     session.flush()
     audit.record(
         "user.sso_link",

@@ -38,4 +38,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "公司账号标识过长（最多 {max} 个字符）。",
         "en": "The company account identity is too long (at most {max} characters).",
     },
+    "session.ended.identity_change": {
+        "zh": "管理员更改了您的公司账号关联，请重新登录。",
+        "en": "An administrator changed the company login linked to your account; sign in again.",
+    },
 }

@@ -198,3 +198,18 @@ def test_linking_what_is_already_linked_changes_nothing_and_writes_no_audit_entr
 def test_an_identity_longer_than_the_column_is_refused(world):
     with pytest.raises(InvalidInput, match="sso_identity_too_long"):
         link(world, world.lead, "x" * 256)
+
+
+def test_changing_or_removing_a_link_ends_the_sessions_of_its_user(world):
+    from org.sessions import check_session, start_session
+
+    with transaction(world.engine) as s:
+        link_identity(world.lead.user_id, "wang.lei@example.cn", session=s, actor=world.admin, now=NOW)
+    first = start_session(world.lead.user_id, engine=world.engine, now=NOW)
+    with transaction(world.engine) as s:
+        link_identity(world.lead.user_id, "lei.wang@example.cn", session=s, actor=world.admin, now=NOW)
+    assert check_session(first.id, engine=world.engine, now=NOW).ended == "identity_change"
+    second = start_session(world.lead.user_id, engine=world.engine, now=NOW)
+    with transaction(world.engine) as s:
+        link_identity(world.lead.user_id, None, session=s, actor=world.admin, now=NOW)
+    assert check_session(second.id, engine=world.engine, now=NOW).ended == "identity_change"
