@@ -246,9 +246,9 @@ def campaigns_section(who) -> None:
         st.dataframe(pd.DataFrame([{
             state.t("admin.col_campaign"): c.name,
             state.t("admin.col_status"): state.t(f"admin.campaign_{c.status}"),
-            state.t("admin.col_starts"): c.starts_on,
-            state.t("admin.col_peak"): c.peak_start,
-            state.t("admin.col_peak_end"): c.peak_end,
+            state.t("admin.col_starts"): c.starts_on.isoformat(),
+            state.t("admin.col_peak"): c.peak_start.isoformat(),
+            state.t("admin.col_peak_end"): c.peak_end.isoformat() if c.peak_end else "—",
         } for c in campaigns]), hide_index=True, width="stretch")
     else:
         st.info(state.t("admin.no_campaigns"))
@@ -258,7 +258,9 @@ def campaigns_section(who) -> None:
 
     with st.expander(state.t("admin.open_campaign"), icon=":material/flag:"), st.form("admin_open_campaign", clear_on_submit=True):
         name = st.text_input(state.t("admin.campaign_name"), key="oc_name", max_chars=128)
-        newest = {tp.key: tp for tp in reversed(templates)}  # templates come newest version first per key
+        newest: dict = {}
+        for tp in templates:  # by key, the newest version of each first
+            newest.setdefault(tp.key, tp)
         names = _labels(list(newest), lambda k: f"{state.name(newest[k])} v{newest[k].version}")
         chosen = st.multiselect(state.t("admin.templates"), list(newest), default=list(newest),
                                 key=widgets.lang_key("oc_templates"), format_func=names)
