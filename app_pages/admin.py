@@ -19,6 +19,7 @@ sections = [
     ("admin.users", "admin.tab_audit", admin_forms.audit_section),
 ]
 shown = [(title, draw) for right, title, draw in sections if right in rights]
+key = state.change_key()  # one read of the change counter for every section of this run
 for tab, (_, draw) in zip(st.tabs([state.t(title) for title, _ in shown]), shown, strict=True):
     with tab:
-        draw(who)
+        draw(who, key)

@@ -42,6 +42,11 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
+def hash_password(password: str) -> str:
+    """A password as stored: argon2id with the current parameters."""
+    return _hasher.hash(password)
+
+
 def check_password_policy(password: str, username: str) -> None:
     """Refuse (InvalidInput) a password shorter than MIN_PASSWORD characters, one that is or contains the
     user name (ignoring case, spaces and punctuation), or one on the list of common passwords."""
@@ -83,7 +88,7 @@ def create_user(
     user = User(
         username=username,
         display_name=display_name.strip() or username,
-        password_hash=_hasher.hash(password),
+        password_hash=hash_password(password),
         is_active=True,
         created_at=now,
         must_change_password=must_change_password,
@@ -254,7 +259,7 @@ def _forgive_attempt(keys: list[tuple[str, str]], *, engine: Engine) -> None:
 
 def _rehash(user_id: int, old_hash: str, password: str, *, engine: Engine) -> None:
     """Store the password hashed with the current parameters; hashing first, then a short write."""
-    new_hash = _hasher.hash(password)
+    new_hash = hash_password(password)
     with transaction(engine, bump=False) as s:
         # Only if the password was not changed meanwhile.
         s.execute(update(User).where(User.id == user_id, User.password_hash == old_hash)
@@ -294,7 +299,7 @@ def change_password(user_id: int, current: str, new: str, *, engine: Engine, now
     if new == current:
         raise InvalidInput("error.password_unchanged")
     check_password_policy(new, user.username)
-    new_hash = _hasher.hash(new)
+    new_hash = hash_password(new)
     with transaction(engine, bump=False) as s:
         # Only if the password was not changed meanwhile (two tabs changing it at once).
         changed = s.execute(update(User).where(User.id == user_id, User.password_hash == user.password_hash)
@@ -302,7 +307,3 @@ def change_password(user_id: int, current: str, new: str, *, engine: Engine, now
         if not changed:
             raise InvalidInput("error.wrong_current_password")
         end_user_sessions(user_id, "password_change", session=s, now=now)
-
-
-def grants_of(user_id: int, *, session: Session) -> list[RoleGrant]:
-    return list(session.scalars(select(RoleGrant).where(RoleGrant.user_id == user_id)))

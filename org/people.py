@@ -12,20 +12,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput, NotFound
 from org import audit
-from org.accounts import check_password_policy
+from org.accounts import check_password_policy, hash_password
 from org.authz import authorize
 from org.models import Actor, Role
 from org.queries import unit_by_code
 from org.sessions import end_user_sessions
 from store.schema import ROLES, OrgUnit, RoleGrant, User
 
-_hasher = PasswordHasher()
 _PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/l/I
 TEMPORARY_PASSWORD_LENGTH = 14
 
@@ -129,7 +127,7 @@ def reset_password(user_id: int, *, session: Session, actor: Actor, now: datetim
     authorize(actor, "admin.users", None, session=session)
     user = _user(user_id, session)
     password = temporary_password(user.username)
-    user.password_hash = _hasher.hash(password)
+    user.password_hash = hash_password(password)
     user.must_change_password = True
     end_user_sessions(user.id, "password_reset", session=session, now=now)
     audit.record("user.reset_password", "user", user.username, before=None, after={"must_change_password": True},

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from content.models import DISCIPLINES, UnitSpec
+from content.models import DISCIPLINES, UNIT_KIND_NAMES, UnitSpec
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound
 from core.fields import CJK
@@ -19,7 +19,7 @@ from org import audit
 from org.authz import authorize
 from org.models import Actor
 from org.queries import unit_by_code
-from store.schema import UNIT_KINDS, OrgUnit
+from store.schema import OrgUnit
 
 _KEEP = object()  # "keep the parent it has" (a top-level entry of a file imported without --parent)
 
@@ -192,7 +192,7 @@ def create_unit(code: str, name_zh: str, name_en: str, kind: str, parent_code: s
     if not UNIT_CODE.match(code):
         raise InvalidInput("error.unit_code_format", code=code)
     name_zh, name_en = _names(name_zh, name_en)
-    if kind not in UNIT_KINDS:
+    if kind not in UNIT_KIND_NAMES:
         raise InvalidInput("error.unit_kind", kind=kind)
     if function is not None and function not in DISCIPLINES:
         raise InvalidInput("error.unit_function", function=function)

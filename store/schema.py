@@ -41,7 +41,6 @@ NAMING = {
 STATUSES = ("open", "done", "na")
 ACTIONS = ("done", "na", "reopen", "note")
 CRITICALITY_WEIGHT = {"critical": 3, "major": 2, "normal": 1}
-UNIT_KINDS = ("province", "prov_dispatch", "city", "city_dispatch", "county", "department", "station", "plant")
 ROLES = ("unit_member", "unit_lead", "drill_coordinator", "executive", "admin")
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any, get_args
+from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from checklists.campaigns import add_units, close_campaign, open_campaign
-from content.models import DISCIPLINES, UnitKind
+from content.models import DISCIPLINES, UNIT_KIND_NAMES
 from core.clock import format_local
 from org import people
 from org.accounts import create_user
@@ -29,7 +29,6 @@ from ui import loaders, state, widgets
 
 SECRET = "admin_new_password"  # (username, password) to show once after a create or a reset
 ROLES = tuple(ROLE_ACTIONS)
-KINDS = get_args(UnitKind)
 
 
 def _apply(change: Callable[..., object], success: str, **params: object) -> None:
@@ -75,13 +74,13 @@ def _grant_text(g: people.GrantView) -> str:
 # ── Users and grants ─────────────────────────────────────────────────────────
 
 
-def users_section(who) -> None:
+def users_section(who, key: int) -> None:
     secret = st.session_state.pop(SECRET, None)
     if secret:
         st.success(state.t("admin.password_once", user=state.escape_markdown(secret[0])))
         st.code(secret[1], language=None)
     users = loaders.users(who)
-    units = loaders.all_units(state.change_key())
+    units = loaders.all_units(key)
     active_units = [u for u in units if u.is_active]
     st.dataframe(pd.DataFrame([{
         state.t("admin.col_username"): u.username,
@@ -171,8 +170,8 @@ def _grant_controls(who, user: people.UserView, active_units: Sequence[UnitView]
 # ── Units ────────────────────────────────────────────────────────────────────
 
 
-def units_section(who) -> None:
-    units = loaders.all_units(state.change_key())
+def units_section(who, key: int) -> None:
+    units = loaders.all_units(key)
     st.dataframe(pd.DataFrame([{
         state.t("admin.col_code"): u.code,
         state.t("admin.col_unit"): widgets.unit_label(u),
@@ -187,8 +186,8 @@ def units_section(who) -> None:
                              help=state.t("admin.unit_code_help"))
         name_zh = st.text_input(state.t("admin.name_zh"), key="nu_zh")
         name_en = st.text_input(state.t("admin.name_en"), key="nu_en")
-        kind = st.selectbox(state.t("admin.kind"), KINDS, key=widgets.lang_key("nu_kind"),
-                            format_func=_labels(KINDS, lambda k: state.t(f"kind.{k}")))
+        kind = st.selectbox(state.t("admin.kind"), UNIT_KIND_NAMES, key=widgets.lang_key("nu_kind"),
+                            format_func=_labels(UNIT_KIND_NAMES, lambda k: state.t(f"kind.{k}")))
         functions = [None, *DISCIPLINES]
         function = st.selectbox(state.t("admin.function"), functions, key=widgets.lang_key("nu_function"),
                                 format_func=_labels(functions, lambda f: state.t("admin.no_function") if f is None
@@ -239,8 +238,7 @@ def _tree_codes(root: UnitView, units: Sequence[UnitView], subtree: bool) -> lis
     return [u.code for u in units if u.id == root.id or (subtree and u.path.startswith(root.path))]
 
 
-def campaigns_section(who) -> None:
-    key = state.change_key()
+def campaigns_section(who, key: int) -> None:
     campaigns = loaders.every_campaign(key)
     if campaigns:
         st.dataframe(pd.DataFrame([{
@@ -314,7 +312,7 @@ def _change_text(value: dict | None) -> str:
     return "—" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def audit_section(who) -> None:
+def audit_section(who, key: int) -> None:
     kinds = ["all", "user", "unit", "campaign"]
     kind = st.segmented_control(state.t("admin.audit_show"), kinds, default="all",
                                 key=widgets.lang_key("audit_kind"),
