@@ -265,6 +265,94 @@ def rebuild_projections_cmd(campaign_id: int | None, check: bool, *, engine) -> 
     _say("cli.rebuilt", count=len(ids))
 
 
+def _campaign_id(session, chosen: str | None) -> int:
+    """The campaign named by --campaign (its name or id), or the only open one."""
+    from sqlalchemy import select
+
+    from core.errors import InvalidInput, NotFound
+    from store.schema import Campaign
+
+    if chosen:
+        found = session.scalar(select(Campaign.id).where(Campaign.name == chosen))
+        if found is None and chosen.isdigit():
+            found = session.scalar(select(Campaign.id).where(Campaign.id == int(chosen)))
+        if found is None:
+            raise NotFound("error.campaign_not_found", campaign=chosen)
+        return found
+    open_ids = session.scalars(select(Campaign.id).where(Campaign.status == "open")).all()
+    if len(open_ids) != 1:
+        raise InvalidInput("error.one_campaign_needed", count=len(open_ids))
+    return open_ids[0]
+
+
+@cli.command("declare-event")
+@click.argument("kind", type=click.Choice(["heat_wave", "typhoon", "rainstorm", "orderly_power"]))
+@click.option("--start", "start", required=True, help="When it starts, local time, e.g. '2027-07-12 08:00'.")
+@click.option("--units", "units", required=True, help="Codes of the units it is declared for, comma-separated.")
+@click.option("--level", default=None, help="Warning level: blue, yellow, orange or red.")
+@click.option("--name", default="", help="A name, e.g. the typhoon's (default: the kind and the start).")
+@click.option("--end", "end", default=None, help="When it ends, if known (local time).")
+@click.option("--landfall", default=None, help="A typhoon's expected landfall (local time).")
+@click.option("--campaign", default=None, help="The season's name or id (default: the only open one).")
+@_needs_database
+def declare_event_cmd(kind: str, start: str, units: str, level: str | None, name: str, end: str | None,
+                      landfall: str | None, campaign: str | None, *, engine) -> None:
+    """Declare a heat wave, typhoon/rainstorm warning or orderly-power-use order for units; print the
+    checks it created for them."""
+    from checklists.events import declare_event
+    from core.clock import format_local, parse_local
+    from store.db import transaction
+
+    with transaction(engine) as session:
+        result = declare_event(
+            _campaign_id(session, campaign), kind, starts_at=parse_local(start), unit_codes=units.split(","),
+            level=level, name=name, ends_at=parse_local(end) if end else None,
+            landfall_at=parse_local(landfall) if landfall else None, session=session, actor=None, now=utcnow())
+    e = result.event
+    _say("cli.event_declared", id=e.id, name=e.name, kind=t(f"event.kind.{e.kind}", _lang()),
+         units=len(e.unit_codes), count=len(result.created))
+    for o in result.created:
+        due = format_local(o.due_at) if o.due_at else t("cli.event_due_after_end", _lang())
+        _say("cli.event_obligation", unit=o.unit_code, item=o.item_key, due=due)
+
+
+@cli.command("close-event")
+@click.argument("event_id", type=int)
+@click.option("--end", "end", default=None, help="When it ended (local time; default: as declared, else now).")
+@_needs_database
+def close_event_cmd(event_id: int, end: str | None, *, engine) -> None:
+    """Close an event; its after-event checks fall due counted from its end."""
+    from checklists.events import close_event
+    from core.clock import format_local, parse_local
+    from store.db import transaction
+
+    with transaction(engine) as session:
+        e = close_event(event_id, ends_at=parse_local(end) if end else None, session=session, actor=None,
+                        now=utcnow())
+    _say("cli.event_closed", id=e.id, name=e.name, end=format_local(e.ends_at))
+
+
+@cli.command("list-events")
+@click.option("--campaign", default=None, help="The season's name or id (default: the only open one).")
+@_needs_database
+def list_events_cmd(campaign: str | None, *, engine) -> None:
+    """List a season's events with their checks' progress."""
+    from checklists.events import event_progress, list_events
+    from core.clock import format_local
+    from store.db import snapshot
+
+    with snapshot(engine) as session:
+        events = list_events(_campaign_id(session, campaign), session=session)
+        totals = {e.id: event_progress(e.id, session=session)[-1] for e in events}
+    if not events:
+        _say("cli.no_events")
+    for e in events:
+        p = totals[e.id]
+        _say("cli.event_line", id=e.id, status=t(f"event.status.{e.status}", _lang()),
+             kind=t(f"event.kind.{e.kind}", _lang()), name=e.name, start=format_local(e.starts_at),
+             units=",".join(e.unit_codes), done=p.done, applicable=p.total - p.na)
+
+
 @cli.command()
 def coverage() -> None:
     """Print which items and drill types cite each directive; exit 1 if a [C] or [D] one is uncovered.

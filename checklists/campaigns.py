@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from checklists.occurrences import ONE_OFF, end_of_day, periods, recurrence_window
 from content.models import applies
 from core.errors import InvalidInput, NotFound
 from org import audit
@@ -82,6 +83,12 @@ def open_campaign(
     unanchored = [t.key for t in templates if t.counts_from and t.key not in anchors]
     if unanchored:
         raise InvalidInput("error.anchor_required", template=", ".join(unanchored))
+    if peak_end is None:
+        recurring = session.scalars(select(Template.key).join(TemplateItem, TemplateItem.template_id == Template.id)
+                                    .where(Template.id.in_([t.id for t in templates]), TemplateItem.recurs.is_not(None))
+                                    .distinct()).all()
+        if recurring:
+            raise InvalidInput("error.peak_end_required", template=", ".join(sorted(recurring)))
     campaign = Campaign(
         name=name,
         template_id=templates[0].id,
@@ -136,28 +143,39 @@ def close_campaign(campaign_id: int, *, session: Session, actor: Actor, now: dat
 
 
 @dataclass(frozen=True)
-class _Item:
+class CampaignItem:
     id: int
+    key: str
     weight: int
     applies_to: list[str] | None
     functions: list[str] | None
+    recurs: str | None = None
+    recurs_within: str | None = None
+    trigger_events: list[str] | None = None
+    trigger_when: str | None = None
+    trigger_hours: int | None = None
+
+    def applies(self, kind: str, function: str | None) -> bool:
+        return applies(self.applies_to, self.functions, kind, function)
 
 
-def campaign_items(campaign_id: int, *, session: Session) -> list[_Item]:
+def campaign_items(campaign_id: int, *, session: Session) -> list[CampaignItem]:
     """The items of the campaign's templates in their order, an item key two templates share once
     (the first template's)."""
     rows = session.execute(
-        select(TemplateItem.id, TemplateItem.key, TemplateItem.weight, TemplateItem.applies_to, TemplateItem.functions)
+        select(TemplateItem.id, TemplateItem.key, TemplateItem.weight, TemplateItem.applies_to, TemplateItem.functions,
+               TemplateItem.recurs, TemplateItem.recurs_within, TemplateItem.trigger_events,
+               TemplateItem.trigger_when, TemplateItem.trigger_hours)
         .join(CampaignTemplate, CampaignTemplate.template_id == TemplateItem.template_id)
         .where(CampaignTemplate.campaign_id == campaign_id)
         .order_by(CampaignTemplate.position, TemplateItem.position)
     ).all()
     seen: set[str] = set()
     items = []
-    for item_id, key, weight, applies_to, functions in rows:
-        if key not in seen:
-            seen.add(key)
-            items.append(_Item(item_id, weight, applies_to, functions))
+    for row in rows:
+        if row.key not in seen:
+            seen.add(row.key)
+            items.append(CampaignItem(*row))
     return items
 
 
@@ -184,15 +202,26 @@ def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session,
         session.add(CampaignUnit(campaign_id=campaign_id, unit_id=unit.id, joined_on=joined))
     session.flush()
     for unit in new_units:
-        mine = [i for i in items if applies(i.applies_to, i.functions, unit.kind, unit.function)]
-        if not mine:
+        mine = [i for i in items if i.applies(unit.kind, unit.function) and not i.trigger_events]
+        rows = [{"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "occurrence": ONE_OFF,
+                 "created_on": joined, "due_at": None} for i in mine if not i.recurs]
+        for i in mine:
+            window = recurrence_window(i.recurs_within, starts_on=campaign.starts_on, peak_start=campaign.peak_start,
+                                       peak_end=campaign.peak_end) if i.recurs else None
+            if window is not None:
+                # A unit joining mid-season owes the periods from the one it joins in.
+                rows += [{"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "occurrence": p.key,
+                          "created_on": joined, "due_at": end_of_day(p.last)}
+                         for p in periods(i.recurs, *window) if p.last >= joined]
+        if not rows:
             continue
-        session.execute(insert(Obligation), [
-            {"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "created_on": joined} for i in mine])
+        session.execute(insert(Obligation), rows)
         session.execute(insert(ChecklistStatus), [
-            {"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "status": "open", "version": 0}
-            for i in mine])
-        add_readiness_delta(session, campaign_id, unit.id, joined, total=sum(i.weight for i in mine))
+            {"campaign_id": campaign_id, "unit_id": unit.id, "item_id": r["item_id"], "occurrence": r["occurrence"],
+             "status": "open", "version": 0} for r in rows])
+        once = sum(i.weight for i in mine if not i.recurs)
+        if once:
+            add_readiness_delta(session, campaign_id, unit.id, joined, total=once)
     return len(new_units)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from checklists.occurrences import ONE_OFF
 from checklists.rules import ACTION_TARGET, check_transition, weight_deltas
 from core.clock import format_local, local_day
 from core.errors import InvalidInput, NotFound, StaleWrite
@@ -65,9 +66,12 @@ def change_item(
     actor: Actor,
     now: datetime,
     text: str = "",
+    occurrence: str = ONE_OFF,
 ) -> ChangeResult:
-    """Apply one action to one item if nobody changed it since `expected_version`; refused (Forbidden)
-    unless the user holds a role allowing it on the unit (done/note: member; N/A, reopen: lead)."""
+    """Apply one action to one occurrence of an item (a one-off item: "") if nobody changed it since
+    `expected_version`; refused (Forbidden) unless the user holds a role allowing it on the unit
+    (done/note: member; N/A, reopen: lead). Only one-off obligations move pre-peak readiness;
+    recurring and triggered occurrences count in the on-time rate (readiness.on_time), from the log."""
     text = (text or "").strip()
     if action not in ACTION_TARGET:
         raise InvalidInput("error.unknown_action", action=action)
@@ -76,7 +80,7 @@ def change_item(
         raise InvalidInput("error.reason_required" if action == "na" else "error.note_required")
     if len(text) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", max=MAX_TEXT)
-    key = _status_key(campaign_id, unit_id, item_id)
+    key = _status_key(campaign_id, unit_id, item_id, occurrence)
     row = session.execute(
         select(ChecklistStatus, TemplateItem.weight, Campaign.status)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
@@ -118,6 +122,7 @@ def change_item(
         campaign_id=campaign_id,
         unit_id=unit_id,
         item_id=item_id,
+        occurrence=occurrence,
         action=action,
         status_before=before,
         status_after=after,
@@ -129,18 +134,19 @@ def change_item(
     )
     session.add(event)
     done_d, na_d = weight_deltas(before, after, weight)
-    if done_d or na_d:
+    if (done_d or na_d) and occurrence == ONE_OFF:
         add_readiness_delta(session, campaign_id, unit_id, day, done=done_d, na=na_d)
     session.flush()
     session.expire(status)
     return ChangeResult(after, expected_version + 1, event.id)
 
 
-def _status_key(campaign_id: int, unit_id: int, item_id: int) -> tuple:
+def _status_key(campaign_id: int, unit_id: int, item_id: int, occurrence: str) -> tuple:
     return (
         ChecklistStatus.campaign_id == campaign_id,
         ChecklistStatus.unit_id == unit_id,
         ChecklistStatus.item_id == item_id,
+        ChecklistStatus.occurrence == occurrence,
     )
 
 

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from core.clock import as_utc
+from checklists.occurrences import ONE_OFF, kind_of, period_first_day
+from core.clock import as_utc, local_day
 from core.errors import NotFound
 from org.authz import authorize
 from org.models import Actor
@@ -18,6 +19,8 @@ from store.schema import (
     ChecklistEvent,
     ChecklistStatus,
     Directive,
+    Obligation,
+    SeasonEvent,
     Template,
     TemplateItem,
     TemplateSection,
@@ -40,7 +43,7 @@ class ChecklistRow:
     weight: int
     discipline: str
     sources: list[str]
-    due: date
+    due: date | None  # None: an after-event check while the event's end is not known
     status: str
     version: int
     note: str
@@ -49,9 +52,34 @@ class ChecklistRow:
     updated_at: datetime | None
     template_key: str = ""  # the template the item is listed under (the first of the season that has it)
     templates: tuple[str, ...] = ()  # every template of the season that has the item (a shared item: several)
+    occurrence: str = ONE_OFF  # "" one-off; "2027-W27" / "2027-07" / "2027-Q3" recurring; "E<id>" an event's
+    due_at: datetime | None = None  # recurring and event occurrences: the instant it falls due
+    starts_on: date | None = None  # recurring: the period's first day; event: the event's start day
+    event_id: int | None = None
+    event_name: str = ""
+    event_open: bool = False
+
+    @property
+    def kind(self) -> str:
+        """once, recurring or event."""
+        return kind_of(self.occurrence)
+
+    @property
+    def row_key(self) -> str:
+        """Unique within a unit's checklist (widget keys): the item and its occurrence."""
+        return f"{self.item_id}{'_' + self.occurrence if self.occurrence else ''}"
 
     def overdue(self, today: date) -> bool:
-        return self.status == "open" and self.due < today
+        return self.status == "open" and self.due is not None and self.due < today
+
+    def current(self, today: date) -> bool:
+        """Shown in the season's working list: one-off items always; a recurring occurrence once its
+        period has begun; an event's checks while the event is open or they are still open."""
+        if self.kind == "once":
+            return True
+        if self.kind == "recurring":
+            return self.starts_on is not None and self.starts_on <= today
+        return self.event_open or self.status == "open"
 
 
 def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: Actor | None = None
@@ -69,7 +97,11 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
     rows = session.execute(
         select(ChecklistStatus, TemplateItem, TemplateSection, Template.key, CampaignTemplate.anchor_on,
-               User.display_name)
+               User.display_name, Obligation.due_at, SeasonEvent)
+        .join(Obligation, (Obligation.campaign_id == ChecklistStatus.campaign_id)
+              & (Obligation.unit_id == ChecklistStatus.unit_id) & (Obligation.item_id == ChecklistStatus.item_id)
+              & (Obligation.occurrence == ChecklistStatus.occurrence))
+        .outerjoin(SeasonEvent, SeasonEvent.id == Obligation.event_id)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
         .join(Template, Template.id == TemplateItem.template_id)
@@ -77,7 +109,8 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
               & (CampaignTemplate.campaign_id == campaign_id))
         .outerjoin(User, User.id == ChecklistStatus.updated_by)
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == unit_id)
-        .order_by(CampaignTemplate.position, TemplateSection.position, TemplateItem.position)
+        .order_by(CampaignTemplate.position, TemplateSection.position, TemplateItem.position,
+                  ChecklistStatus.occurrence)
     ).all()
     having: dict[str, list[str]] = {}
     for key, template_key in session.execute(
@@ -102,7 +135,7 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             weight=i.weight,
             discipline=i.discipline,
             sources=list(i.sources),
-            due=(anchor or campaign.peak_start) - timedelta(days=i.due_days_before_peak),
+            due=_due_day(st.occurrence, due_at, (anchor or campaign.peak_start) - timedelta(days=i.due_days_before_peak)),
             status=st.status,
             version=st.version,
             note=st.note,
@@ -111,9 +144,26 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             updated_at=as_utc(st.updated_at) if st.updated_at else None,
             template_key=template_key,
             templates=tuple(having.get(i.key, (template_key,))),
+            occurrence=st.occurrence,
+            due_at=as_utc(due_at) if due_at else None,
+            starts_on=(local_day(ev.starts_at) if ev is not None else
+                       period_first_day(st.occurrence) if st.occurrence else None),
+            event_id=ev.id if ev is not None else None,
+            event_name=ev.name if ev is not None else "",
+            event_open=ev is not None and ev.status == "open",
         )
-        for st, i, s, template_key, anchor, who in rows
+        for st, i, s, template_key, anchor, who, due_at, ev in rows
     ]
+
+
+def _due_day(occurrence: str, due_at: datetime | None, one_off: date) -> date | None:
+    """The day an obligation is due: a one-off item's by its template's rule; an occurrence due at
+    an instant, the local day of that instant (a recurring one: the period's last day)."""
+    if occurrence == ONE_OFF:
+        return one_off
+    if due_at is None:
+        return None
+    return local_day(as_utc(due_at) - timedelta(microseconds=1))
 
 
 @dataclass(frozen=True)
@@ -128,9 +178,10 @@ class HistoryEntry:
     text: str
 
 
-def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Session, actor: Actor | None = None
-                 ) -> list[HistoryEntry]:
-    """The log of one item for one unit, oldest first; with an actor, only for a unit in their scope."""
+def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Session, actor: Actor | None = None,
+                 occurrence: str = ONE_OFF) -> list[HistoryEntry]:
+    """The log of one occurrence of an item for one unit, oldest first; with an actor, only for a unit
+    in their scope."""
     if actor is not None:
         authorize(actor, "unit.read", unit_id, session=session)
     rows = session.execute(
@@ -147,6 +198,7 @@ def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Sessi
             ChecklistEvent.campaign_id == campaign_id,
             ChecklistEvent.unit_id == unit_id,
             ChecklistEvent.item_id == item_id,
+            ChecklistEvent.occurrence == occurrence,
         )
         .order_by(ChecklistEvent.id)
     )

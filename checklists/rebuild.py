@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from checklists.occurrences import ONE_OFF
 from core.errors import NotFound
 from store.schema import (
     Campaign,
@@ -70,23 +71,24 @@ def rebuild_projections(campaign_id: int, *, session: Session) -> None:
     # Status rows are updated in place, not deleted and re-inserted: a tick waiting on one of them
     # then re-reads the row it waited for and its version check still holds.
     obligation = _obligations(campaign).where(
-        ChecklistStatus.unit_id == Obligation.unit_id, ChecklistStatus.item_id == TemplateItem.id)
+        ChecklistStatus.unit_id == Obligation.unit_id, ChecklistStatus.item_id == TemplateItem.id,
+        ChecklistStatus.occurrence == Obligation.occurrence)
     session.execute(delete(ChecklistStatus).where(ChecklistStatus.campaign_id == campaign_id,
                                                   ~exists(obligation.with_only_columns(literal_column("1")))),
                     execution_options=bulk)
     missing = _obligations(campaign).where(~exists().where(
         ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == Obligation.unit_id,
-        ChecklistStatus.item_id == TemplateItem.id))
+        ChecklistStatus.item_id == TemplateItem.id, ChecklistStatus.occurrence == Obligation.occurrence))
     session.execute(insert(ChecklistStatus).from_select(
-        ["campaign_id", "unit_id", "item_id", "status", "version", "note", "na_reason"],
-        missing.with_only_columns(Obligation.campaign_id, Obligation.unit_id, TemplateItem.id,
+        ["campaign_id", "unit_id", "item_id", "occurrence", "status", "version", "note", "na_reason"],
+        missing.with_only_columns(Obligation.campaign_id, Obligation.unit_id, TemplateItem.id, Obligation.occurrence,
                                   literal_column("'open'"), literal_column("0"), literal_column("''"),
                                   literal_column("''"))))
     want = _expected_status(campaign).subquery()  # UPDATE … FROM: SQLite 3.33 or later
     session.execute(
         update(ChecklistStatus)
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == want.c.unit_id,
-               ChecklistStatus.item_id == want.c.item_id,
+               ChecklistStatus.item_id == want.c.item_id, ChecklistStatus.occurrence == want.c.occurrence,
                or_(*(getattr(ChecklistStatus, f).is_distinct_from(want.c[f]) for f in STATUS_FIELDS)))
         .values({f: want.c[f] for f in STATUS_FIELDS}), execution_options=bulk)
     session.flush()
@@ -104,11 +106,12 @@ def projection_differences(campaign_id: int, *, session: Session) -> list[str]:
     # The log's rows and the live rows in one statement each, so both come from the same snapshot
     # even while ticks go on (a tick writes both projections in one transaction).
     expected = _expected_status(campaign)
-    live = select(*(getattr(ChecklistStatus, c) for c in ("unit_id", "item_id", *STATUS_FIELDS))).where(
+    live = select(*(getattr(ChecklistStatus, c) for c in ("unit_id", "item_id", "occurrence", *STATUS_FIELDS))).where(
         ChecklistStatus.campaign_id == campaign_id)
-    log_status, live_status = _split(session, expected, live, key_width=2)
+    log_status, live_status = _split(session, expected, live, key_width=3)
     lines = _compare(log_status, live_status, STATUS_FIELDS, lambda k: (
-        f"{where}: checklist_status unit {units.get(k[0], k[0])} item {items.get(k[1], k[1])}"),
+        f"{where}: checklist_status unit {units.get(k[0], k[0])} item {items.get(k[1], k[1])}"
+        + (f" occurrence {k[2]}" if k[2] else "")),
         stray="not an item of a unit in the campaign")
 
     expected_daily = _expected_daily(campaign)
@@ -133,7 +136,7 @@ def _campaign(campaign_id: int, session: Session) -> Campaign:
 
 
 def _obligations(campaign: Campaign) -> Select:
-    """Every (unit, item) the campaign holds: its stored obligations (decided when each unit joined)."""
+    """Every (unit, item, occurrence) the campaign holds: its stored obligations."""
     return (select(Obligation.unit_id, TemplateItem.id)
             .select_from(Obligation)
             .join(TemplateItem, TemplateItem.id == Obligation.item_id)
@@ -144,7 +147,8 @@ def _expected_status(campaign: Campaign) -> Select:
     """Per obligation, the status row the service keeps: the state after its latest event (by the
     version chain), how many events it has, the latest note, and the N/A reason while it is N/A."""
     ev, ob = ChecklistEvent, Obligation
-    of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == ob.unit_id, ev.item_id == ob.item_id)
+    of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == ob.unit_id, ev.item_id == ob.item_id,
+                    ev.occurrence == ob.occurrence)
 
     def latest(column, *also):
         return (select(column).where(*of_this_item, *also).order_by(ev.prev_version.desc()).limit(1)
@@ -152,7 +156,7 @@ def _expected_status(campaign: Campaign) -> Select:
 
     last = aliased(ChecklistEvent, name="last_event")
     count = select(func.count()).select_from(ev).where(*of_this_item).correlate(ob)
-    return (select(ob.unit_id.label("unit_id"), ob.item_id.label("item_id"),
+    return (select(ob.unit_id.label("unit_id"), ob.item_id.label("item_id"), ob.occurrence.label("occurrence"),
                    func.coalesce(last.status_after, "open").label("status"),
                    count.scalar_subquery().label("version"),
                    func.coalesce(latest(ev.text, ev.action == "note"), "").label("note"),
@@ -166,8 +170,8 @@ def _expected_status(campaign: Campaign) -> Select:
 
 
 def _expected_daily(campaign: Campaign) -> Select:
-    """Per unit and local day, the change in done / N/A / total weight: the weight of a unit's
-    obligations on the day they were decided (it joined), and each event's move
+    """Per unit and local day, the change in done / N/A / total weight of its one-off obligations:
+    their weight on the day they were decided (it joined), and each event's move
     (checklists.rules.weight_deltas)."""
     ev, weight = ChecklistEvent, TemplateItem.weight
     zero = literal_column("0", Integer)
@@ -179,11 +183,11 @@ def _expected_daily(campaign: Campaign) -> Select:
     joined = (select(Obligation.unit_id.label("unit_id"), Obligation.created_on.label("day"),
                      zero.label("done_delta"), zero.label("na_delta"), func.sum(weight).label("total_delta"))
               .join(TemplateItem, TemplateItem.id == Obligation.item_id)
-              .where(Obligation.campaign_id == campaign.id)
+              .where(Obligation.campaign_id == campaign.id, Obligation.occurrence == ONE_OFF)
               .group_by(Obligation.unit_id, Obligation.created_on))
     moves = (select(ev.unit_id, ev.day, gain("done"), gain("na"), zero)
              .join(TemplateItem, TemplateItem.id == ev.item_id)
-             .where(ev.campaign_id == campaign.id, ev.status_before != ev.status_after))
+             .where(ev.campaign_id == campaign.id, ev.occurrence == ONE_OFF, ev.status_before != ev.status_after))
     every = union_all(joined, moves).subquery()
     sums = [func.sum(every.c[f]) for f in DAILY_FIELDS]
     return (select(every.c.unit_id, every.c.day, *(s.label(f) for s, f in zip(sums, DAILY_FIELDS, strict=True)))

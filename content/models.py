@@ -47,7 +47,29 @@ def applies(applies_to: list[str] | None, functions: list[str] | None, kind: str
     if applies_to and kind not in applies_to:
         return False
     return not functions or function is None or function in functions
+
+
 WEIGHTS: dict[str, int] = {"critical": 3, "major": 2, "normal": 1}
+
+# How often a recurring item falls due: once per calendar week (Monday to Sunday), month or quarter
+# of its window, each period an obligation of its own due on the period's last day.
+Recurrence = Literal["weekly", "monthly", "quarterly"]
+RECURRENCES: tuple[str, ...] = Recurrence.__args__  # type: ignore[attr-defined]
+# What dispatch declares for some units during the season (season_events): a heat-wave or load
+# alert, a typhoon or rainstorm warning, an orderly-power-use order.
+EventKind = Literal["heat_wave", "typhoon", "rainstorm", "orderly_power"]
+EVENT_KINDS: tuple[str, ...] = EventKind.__args__  # type: ignore[attr-defined]
+# When an event-triggered item falls due, relative to its event: `before` its landfall (a typhoon;
+# otherwise its start), `during` it (hours after its start) or `after` it (hours after its end).
+TriggerWhen = Literal["before", "during", "after"]
+
+
+class Trigger(Strict):
+    """The events an item becomes an obligation for, and when it is due relative to each."""
+
+    events: list[EventKind] = Field(min_length=1)
+    when: TriggerWhen
+    hours: StrictInt = Field(ge=0, le=720)
 
 
 class Directive(Strict):
@@ -71,7 +93,13 @@ class Item(Strict):
     sources: list[str] = Field(min_length=1)
     criticality: Criticality
     discipline: Discipline
-    due_days_before_peak: StrictInt = Field(ge=-90, le=365)
+    # Exactly one due rule: a one-off item is due so many days before the peak (negative: after it
+    # starts); a recurring item once per period of its window (the peak: peak start → peak end, or
+    # the season: campaign start → peak end); a triggered item once per event declared for the unit.
+    due_days_before_peak: StrictInt | None = Field(default=None, ge=-90, le=365)
+    recurs: Recurrence | None = None
+    recurs_within: Literal["peak", "season"] = "peak"
+    trigger: Trigger | None = None
     evidence_zh: str
     evidence_en: str
     # Keys of the items of the same template this one builds on; it may not fall due before any of them.
@@ -90,10 +118,27 @@ class Item(Strict):
         # of a template that does not use it is unchanged (a pinned version stays loadable).
         data = handler(self)
         if isinstance(data, dict):
-            for name in ("after", "applies_to", "functions"):
-                if not getattr(self, name):
+            for name in ("after", "applies_to", "functions", "due_days_before_peak", "recurs", "trigger"):
+                if not getattr(self, name) and getattr(self, name) != 0:
                     data.pop(name, None)
+            if self.recurs_within == "peak":
+                data.pop("recurs_within", None)
         return data
+
+    @model_validator(mode="after")
+    def _one_due_rule(self) -> Item:
+        rules = [n for n in ("due_days_before_peak", "recurs", "trigger") if getattr(self, n) is not None]
+        if len(rules) != 1:
+            raise ValueError(f"item {self.key}: give exactly one of due_days_before_peak, recurs, trigger"
+                             f" (has {', '.join(rules) or 'none'}) / 须且只能给出一种期限规则")
+        if self.recurs_within != "peak" and self.recurs is None:
+            raise ValueError(f"item {self.key}: recurs_within without recurs / 非周期条目不能设 recurs_within")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """once, recurring or triggered."""
+        return "recurring" if self.recurs else "triggered" if self.trigger else "once"
 
     @model_validator(mode="after")
     def _functions_only_for_departments(self) -> Item:
@@ -195,6 +240,13 @@ class Template(Strict):
         for item in self.items():
             for dep in item.after:
                 before = by_key[dep]
+                if item.kind == "once" and before.kind != "once":
+                    raise ValueError(
+                        f"item {item.key}: a one-off item cannot build on {dep}, which is {before.kind}"
+                        f" / 一次性条目不能依赖周期性或事件触发的条目 {dep}"
+                    )
+                if item.kind != "once" or before.kind != "once":
+                    continue
                 if item.due_days_before_peak > before.due_days_before_peak:
                     mine_en, mine_zh = _when(item.due_days_before_peak)
                     theirs_en, theirs_zh = _when(before.due_days_before_peak)

@@ -74,3 +74,18 @@ def as_utc(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+def parse_local(text: str) -> datetime:
+    """A date and time typed by a user ('2027-07-12 08:00', ISO 8601, with or without an offset); without
+    an offset it is read in the local zone. InvalidInput if it is not one."""
+    from core.errors import InvalidInput
+
+    value = (text or "").strip()
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput("error.bad_datetime", value=value or "-", zone=get_settings().timezone) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return moment.astimezone(UTC)

@@ -26,8 +26,10 @@ from store.schema import OrgUnit, RoleGrant, User
 
 ITEM_ACTIONS = ("item.done", "item.note", "item.evidence", "item.na", "item.reopen")
 DRILL_ACTIONS = ("drill.plan", "drill.change", "drill.cancel", "drill.review")
+# Declaring a heat wave, typhoon/rainstorm warning or orderly-power-use order for units, and closing it.
+EVENT_ACTIONS = ("event.declare",)
 ADMIN_ACTIONS = ("admin.users", "admin.units", "admin.campaigns", "admin.templates")
-ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", *DRILL_ACTIONS, *ADMIN_ACTIONS)
+ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", *DRILL_ACTIONS, *EVENT_ACTIONS, *ADMIN_ACTIONS)
 
 READ_ONLY = frozenset({"unit.read"})
 _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
@@ -36,8 +38,8 @@ _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
 # items only when also granted a unit role: nothing of the admin's own row touches items.
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     "unit_member": _MEMBER,
-    "unit_lead": _MEMBER | {"item.na", "item.reopen", "declaration.sign"},
-    "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS}),
+    "unit_lead": _MEMBER | {"item.na", "item.reopen", "declaration.sign", "event.declare"},
+    "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS, "event.declare"}),
     "executive": frozenset({"unit.read"}),
     "admin": frozenset({"unit.read", *ADMIN_ACTIONS}),
 }

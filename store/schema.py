@@ -128,7 +128,16 @@ class TemplateItem(Base):
     criticality: Mapped[str] = mapped_column(String(16))
     weight: Mapped[int] = mapped_column(Integer)
     discipline: Mapped[str] = mapped_column(String(32))
+    # One due rule (content.models.Item): days before the peak (a one-off item), a period (recurs:
+    # weekly/monthly/quarterly within the peak or the whole season), or the events that trigger it.
+    # due_days_before_peak is 0 and unused for recurring and triggered items (kept NOT NULL: making it
+    # nullable would rebuild this table on SQLite, which the log's foreign keys refuse in a migration).
     due_days_before_peak: Mapped[int] = mapped_column(Integer)
+    recurs: Mapped[str | None] = mapped_column(String(16))
+    recurs_within: Mapped[str | None] = mapped_column(String(16))  # "peak" or "season" (recurring items)
+    trigger_events: Mapped[list[str] | None] = mapped_column(JSON)  # e.g. ["typhoon", "rainstorm"]
+    trigger_when: Mapped[str | None] = mapped_column(String(8))  # before / during / after the event
+    trigger_hours: Mapped[int | None] = mapped_column(Integer)
     evidence_zh: Mapped[str] = mapped_column(Text)
     evidence_en: Mapped[str] = mapped_column(Text)
     # The unit kinds and department functions the item applies to (content.models.applies); NULL: all.
@@ -290,15 +299,53 @@ class CampaignTemplate(Base):
 
 
 class Obligation(Base):
-    """An item a unit must do in a campaign: decided when the unit joins (the items of the campaign's
-    templates that apply to the unit; an item two templates share, once) and kept as it was decided.
-    Source data, not a projection: the rebuild takes the set of obligations from here."""
+    """One occurrence of an item a unit must do in a campaign, kept as it was decided. Source data,
+    not a projection: the rebuild takes the set of obligations from here.
+
+    - a one-off item: occurrence "" (decided when the unit joins; due from the template's rule);
+    - a recurring item: one per period of its window, occurrence "2027-W27", "2027-07" or "2027-Q3",
+      due at the end of the period's last day;
+    - an event-triggered item: one per event declared for the unit, occurrence "E<event id>", due
+      relative to the event (NULL for an "after" item while the event's end is not known).
+    """
 
     __tablename__ = "obligations"
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"), primary_key=True)
-    created_on: Mapped[date] = mapped_column(Date)  # its weight counts in the unit's total from this day
+    occurrence: Mapped[str] = mapped_column(String(32), primary_key=True, default="", server_default="")
+    created_on: Mapped[date] = mapped_column(Date)  # one-off: its weight counts in the unit's total from this day
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # recurring and triggered occurrences
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("season_events.id"), index=True)
+
+
+class SeasonEvent(Base):
+    """A heat wave, typhoon or rainstorm warning, or orderly-power-use order that dispatch declares
+    for some units (season_event_units): the items it triggers become their obligations."""
+
+    __tablename__ = "season_events"
+    __table_args__ = (
+        CheckConstraint("kind IN ('heat_wave','typhoon','rainstorm','orderly_power')", name="kind"),
+        CheckConstraint("status IN ('open','closed')", name="status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str | None] = mapped_column(String(16))  # warning level: blue / yellow / orange / red
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    landfall_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # a typhoon's expected landfall
+    ends_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    declared_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
+    declared_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class SeasonEventUnit(Base):
+    __tablename__ = "season_event_units"
+    event_id: Mapped[int] = mapped_column(ForeignKey("season_events.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
 
 
 class CampaignUnit(Base):
@@ -318,15 +365,17 @@ class ChecklistEvent(Base):
     __tablename__ = "checklist_events"
     __table_args__ = (
         CheckConstraint("action IN ('done','na','reopen','note')", name="action"),
-        Index("ix_checklist_events_item", "campaign_id", "unit_id", "item_id", "id"),
-        # Each version of an item's state has at most one successor: two writers that both saw
+        Index("ix_checklist_events_item", "campaign_id", "unit_id", "item_id", "occurrence", "id"),
+        # Each version of an occurrence's state has at most one successor: two writers that both saw
         # version n cannot both append, whatever the service does.
-        Index("ux_checklist_events_successor", "campaign_id", "unit_id", "item_id", "prev_version", unique=True),
+        Index("ux_checklist_events_successor", "campaign_id", "unit_id", "item_id", "occurrence", "prev_version",
+              unique=True),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"))
+    occurrence: Mapped[str] = mapped_column(String(32), default="", server_default="")  # see Obligation
     action: Mapped[str] = mapped_column(String(16))
     status_before: Mapped[str] = mapped_column(String(8))
     status_after: Mapped[str] = mapped_column(String(8))
@@ -338,13 +387,14 @@ class ChecklistEvent(Base):
 
 
 class ChecklistStatus(Base):
-    """Current state of each item for each unit: the projection of the log, with a version."""
+    """Current state of each obligation (item occurrence) of each unit: the projection of the log, with a version."""
 
     __tablename__ = "checklist_status"
     __table_args__ = (CheckConstraint("status IN ('open','done','na')", name="status"),)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
     item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"), primary_key=True)
+    occurrence: Mapped[str] = mapped_column(String(32), primary_key=True, default="", server_default="")
     status: Mapped[str] = mapped_column(String(8), default="open")
     version: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -354,7 +404,8 @@ class ChecklistStatus(Base):
 
 
 class ReadinessDaily(Base):
-    """Per unit and day, the change in done / not-applicable / total weight.
+    """Per unit and day, the change in done / not-applicable / total weight of its one-off obligations
+    (pre-peak readiness; recurring and triggered occurrences count in the on-time rate instead).
 
     Readiness of a unit (or sub-tree) as of a day is then one SUM over rows up to
     that day: done / (total − na). Written with each event; rebuildable from the log.
