@@ -1,4 +1,5 @@
-"""My checklist: choose campaign and unit, tick items done / not applicable / reopen."""
+"""My checklist: choose campaign and unit, tick items done / not applicable / reopen: the one-off items
+by section, and the season's recurring and event checks due now."""
 
 import streamlit as st
 
@@ -34,20 +35,25 @@ with right:
     show = st.segmented_control(state.t("cl.show"), ["all", "open", "overdue"], default="all", key=widgets.lang_key("cl_show"),
                                 format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
 
-rows = loaders.checklist(who, campaign.id, unit.id, key)
+everything = loaders.checklist(who, campaign.id, unit.id, key)
+today = state.today()
+rows = [r for r in everything if r.kind == "once"]  # pre-peak readiness counts these
+in_season = [r for r in everything if r.kind != "once" and r.current(today)]  # this period's and events' checks
 may = loaders.actions_on(who, unit.id)
 if not may & {"item.done", "item.na", "item.reopen", "item.note"}:
     st.caption(state.t("access.read_only"))
-today = state.today()
 progress = section_progress(rows)
 summary = checklist_summary(rows)
 ready = summary["readiness"]
 
-m1, m2, m3, m4 = st.columns(4)
-m1.metric(state.t("cl.readiness"), "—" if ready is None else f"{ready:.0%}")
+m1, m2, m3, m4, m5 = st.columns(5)
+m1.metric(state.t("cl.readiness"), "—" if ready is None else f"{ready:.0%}", help=state.t("cl.readiness_help"))
 m2.metric(state.t("cl.done_count"), f"{summary['done']} / {summary['applicable']}")
-m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in rows))
+m3.metric(state.t("cl.overdue_count"), sum(r.overdue(today) for r in everything))
 m4.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - today).days))
+on_time = loaders.on_time(who, campaign.id, unit.id, today, key)
+m5.metric(state.t("cl.on_time"), "—" if on_time.rate is None else f"{on_time.rate:.0%}",
+          help=state.t("cl.on_time_help", met=on_time.met, due=on_time.due))
 widgets.template_readiness(loaders.templates_of(campaign.id, key), rows)
 
 with st.expander(state.t("cl.sections"), expanded=False):
@@ -64,13 +70,20 @@ with st.expander(state.t("cl.sections"), expanded=False):
         },
     )
 
-visible = {
-    "all": rows,
-    "open": [r for r in rows if r.status == "open"],
-    "overdue": [r for r in rows if r.overdue(today)],
-}[show]
-if not visible:
+
+
+def shown(these: list) -> list:
+    return {"all": these, "open": [r for r in these if r.status == "open"],
+            "overdue": [r for r in these if r.overdue(today)]}[show]
+
+
+visible, season_visible = shown(rows), shown(in_season)
+if not visible and not season_visible:
     st.info(state.t("cl.nothing_to_show"))
+if season_visible:  # recurring checks of the periods begun so far, and the events' checks
+    with st.expander(state.t("cl.season_checks", n=sum(r.status == "open" for r in season_visible)), expanded=True):
+        for row in season_visible:
+            widgets.item_row(campaign.id, unit.id, row, today, may)
 first_open = next((r.section_key for r in visible if r.status == "open"), None)
 for section in progress.itertuples():
     items = [r for r in visible if r.section_key == section.section_key]

@@ -59,6 +59,7 @@ class EventView:
     ends_at: datetime | None
     status: str
     unit_codes: tuple[str, ...]
+    unit_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def declare_event(
                         "obligations": len(rows)},
                  session=session, actor=actor, now=now)
     session.flush()
-    return Declared(_view(event, codes), created)
+    return Declared(_view(event, session), created)
 
 
 def close_event(event_id: int, *, session: Session, actor: Actor | None, now: datetime,
@@ -160,7 +161,6 @@ def close_event(event_id: int, *, session: Session, actor: Actor | None, now: da
     event = session.get(SeasonEvent, event_id)
     if event is None:
         raise NotFound("error.event_not_found", event=event_id)
-    codes = _unit_codes(event_id, session)
     if actor is not None:
         for unit_id in session.scalars(select(SeasonEventUnit.unit_id).where(SeasonEventUnit.event_id == event_id)):
             authorize(actor, "event.declare", unit_id, session=session)
@@ -181,7 +181,7 @@ def close_event(event_id: int, *, session: Session, actor: Actor | None, now: da
     audit.record("event.close", "event", f"{event.name} (#{event.id})", before=before,
                  after={"status": "closed", "ends_at": end.isoformat()}, session=session, actor=actor, now=now)
     session.flush()
-    return _view(event, codes)
+    return _view(event, session)
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def list_events(campaign_id: int, *, session: Session, only_open: bool = False) 
     if only_open:
         q = q.where(SeasonEvent.status == "open")
     events = list(session.scalars(q.order_by(SeasonEvent.starts_at.desc(), SeasonEvent.id.desc())))
-    return [_view(e, _unit_codes(e.id, session)) for e in events]
+    return [_view(e, session) for e in events]
 
 
 def event_progress(event_id: int, *, session: Session) -> list[EventProgress]:
@@ -218,7 +218,7 @@ def event_progress(event_id: int, *, session: Session) -> list[EventProgress]:
         .join(OrgUnit, OrgUnit.id == ChecklistStatus.unit_id)
         .where(Obligation.event_id == event_id)
         .group_by(OrgUnit.code, OrgUnit.path, ChecklistStatus.status).order_by(OrgUnit.path)).all()
-    per: dict[str, dict[str, int]] = {code: {} for code in _unit_codes(event_id, session)}
+    per: dict[str, dict[str, int]] = {code: {} for code, _ in _units(event_id, session)}
     for code, status, n in rows:
         per.setdefault(code, {})[status] = n
     out = [EventProgress(code, c.get("done", 0), c.get("na", 0), sum(c.values())) for code, c in per.items()]
@@ -226,9 +226,11 @@ def event_progress(event_id: int, *, session: Session) -> list[EventProgress]:
     return out
 
 
-def _unit_codes(event_id: int, session: Session) -> tuple[str, ...]:
-    return tuple(session.scalars(select(OrgUnit.code).join(SeasonEventUnit, SeasonEventUnit.unit_id == OrgUnit.id)
-                                 .where(SeasonEventUnit.event_id == event_id).order_by(OrgUnit.path)))
+def _units(event_id: int, session: Session) -> list[tuple[str, int]]:
+    """(code, id) of the event's units, in tree order."""
+    return [(code, uid) for code, uid in session.execute(
+        select(OrgUnit.code, OrgUnit.id).join(SeasonEventUnit, SeasonEventUnit.unit_id == OrgUnit.id)
+        .where(SeasonEventUnit.event_id == event_id).order_by(OrgUnit.path))]
 
 
 # A declared event's default name (the season's working language first; the pages translate kinds).
@@ -239,7 +241,8 @@ def _default_name(kind: str, starts_at: datetime) -> str:
     return f"{DEFAULT_NAMES[kind]} {format_local(starts_at)}"
 
 
-def _view(e: SeasonEvent, codes: Iterable[str]) -> EventView:
+def _view(e: SeasonEvent, session: Session) -> EventView:
+    units = _units(e.id, session)
     return EventView(e.id, e.campaign_id, e.kind, e.name, e.level, as_utc(e.starts_at),
                      as_utc(e.landfall_at) if e.landfall_at else None, as_utc(e.ends_at) if e.ends_at else None,
-                     e.status, tuple(codes))
+                     e.status, tuple(c for c, _ in units), tuple(i for _, i in units))

@@ -58,6 +58,9 @@ class ChecklistRow:
     event_id: int | None = None
     event_name: str = ""
     event_open: bool = False
+    event_starts_at: datetime | None = None
+    event_ends_at: datetime | None = None
+    trigger_when: str | None = None  # an event check: before (landfall), during or after the event
 
     @property
     def kind(self) -> str:
@@ -151,6 +154,9 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             event_id=ev.id if ev is not None else None,
             event_name=ev.name if ev is not None else "",
             event_open=ev is not None and ev.status == "open",
+            event_starts_at=as_utc(ev.starts_at) if ev is not None else None,
+            event_ends_at=as_utc(ev.ends_at) if ev is not None and ev.ends_at else None,
+            trigger_when=i.trigger_when,
         )
         for st, i, s, template_key, anchor, who, due_at, ev in rows
     ]

@@ -51,10 +51,10 @@ def on_time_deltas(occurrences: Iterable[Occurrence]) -> dict[date, list[int]]:
     """Per day, the change of (met weight, due weight): the pure core of the figure."""
     deltas: dict[date, list[int]] = defaultdict(lambda: [0, 0])
     for o in occurrences:
-        met = _status_at(o.events, lambda at: at <= o.due_at) == "done"
+        met = _last_status(after for at, after in o.events if at <= o.due_at) == "done"
         first = max(o.due_day, o.created_on)
         # the N/A state at the end of each day with events, from `first` on
-        na_then = _status_at(o.events, lambda at: local_day(at) <= first) == "na"
+        na_then = _last_status(after for at, after in o.events if local_day(at) <= first) == "na"
         if not na_then:
             deltas[first][0] += o.weight * met
             deltas[first][1] += o.weight
@@ -73,16 +73,18 @@ def on_time_deltas(occurrences: Iterable[Occurrence]) -> dict[date, list[int]]:
     return deltas
 
 
-def _status_at(events: list[tuple[datetime, str]], happened) -> str:
+def _last_status(statuses: Iterable[str]) -> str:
+    """The status after the last of these events ("open" if there is none)."""
     status = "open"
-    for at, after in events:
-        if happened(at):
-            status = after
+    for status in statuses:  # noqa: B007 - the last one is the answer
+        pass
     return status
 
 
-def occurrences(campaign_id: int, *, session: Session, root_unit_id: int | None = None) -> list[Occurrence]:
-    """The campaign's recurring and triggered obligations with a due time (of a unit's sub-tree), and their events."""
+def occurrences(campaign_id: int, *, session: Session, root_unit_id: int | None = None,
+                unit_id: int | None = None) -> list[Occurrence]:
+    """The campaign's recurring and triggered obligations with a due time (of a unit's sub-tree, or of
+    one unit only), and their events."""
     q = (select(Obligation.unit_id, Obligation.item_id, Obligation.occurrence, Obligation.due_at,
                 Obligation.created_on, TemplateItem.weight)
          .join(TemplateItem, TemplateItem.id == Obligation.item_id)
@@ -91,6 +93,9 @@ def occurrences(campaign_id: int, *, session: Session, root_unit_id: int | None 
                 ChecklistEvent.status_after)
          .where(ChecklistEvent.campaign_id == campaign_id, ChecklistEvent.occurrence != ONE_OFF)
          .order_by(ChecklistEvent.id))
+    if unit_id is not None:
+        q = q.where(Obligation.unit_id == unit_id)
+        e = e.where(ChecklistEvent.unit_id == unit_id)
     if root_unit_id is not None:
         root_path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == root_unit_id)) or "-"
         q = q.join(OrgUnit, OrgUnit.id == Obligation.unit_id).where(OrgUnit.path.startswith(root_path))
@@ -104,11 +109,11 @@ def occurrences(campaign_id: int, *, session: Session, root_unit_id: int | None 
 
 
 def on_time_series(campaign_id: int, *, start: date, end: date, session: Session,
-                   root_unit_id: int | None = None) -> pd.DataFrame:
+                   root_unit_id: int | None = None, unit_id: int | None = None) -> pd.DataFrame:
     """The on-time rate of a unit's sub-tree (or the whole season) for every day from start to end:
     columns day, met (weight), due (weight), on_time (met / due; NaN while nothing is due)."""
-    return cumulative(on_time_deltas(occurrences(campaign_id, session=session, root_unit_id=root_unit_id)),
-                      start=start, end=end)
+    found = occurrences(campaign_id, session=session, root_unit_id=root_unit_id, unit_id=unit_id)
+    return cumulative(on_time_deltas(found), start=start, end=end)
 
 
 def cumulative(deltas: dict[date, list[int]], *, start: date, end: date) -> pd.DataFrame:
@@ -137,7 +142,9 @@ class OnTime:
         return self.met / self.due if self.due > 0 else None
 
 
-def on_time_rate(campaign_id: int, as_of: date, *, session: Session, root_unit_id: int | None = None) -> OnTime:
-    """The on-time figure as of the end of one day."""
-    row = on_time_series(campaign_id, start=as_of, end=as_of, session=session, root_unit_id=root_unit_id).iloc[-1]
+def on_time_rate(campaign_id: int, as_of: date, *, session: Session, root_unit_id: int | None = None,
+                 unit_id: int | None = None) -> OnTime:
+    """The on-time figure as of the end of one day (a sub-tree's, one unit's, or the whole season's)."""
+    row = on_time_series(campaign_id, start=as_of, end=as_of, session=session, root_unit_id=root_unit_id,
+                         unit_id=unit_id).iloc[-1]
     return OnTime(int(row["met"]), int(row["due"]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -62,3 +63,9 @@ def set_clock(monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     """Set the app's clock (READINESS_NOW) for the next run of an AppTest."""
     monkeypatch.setenv("READINESS_NOW", moment)
     get_settings.cache_clear()
+
+
+def one_off_button(at: AppTest, action: str):
+    """The first button for `action` (done_, na_, history_ …) of a one-off item: its key is the action and
+    the item id only (a recurring or event check's key also names its occurrence)."""
+    return next(b for b in at.button if b.key and re.fullmatch(rf"{action}_\d+", b.key))

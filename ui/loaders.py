@@ -19,6 +19,8 @@ from checklists.campaigns import (
     season_templates,
     template_choices,
 )
+from checklists.events import EventProgress, EventView, list_events
+from checklists.events import event_progress as _event_progress
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
@@ -26,6 +28,7 @@ from org import audit, authz, people
 from org import queries as org_queries
 from org.models import Actor
 from org.queries import UnitView
+from readiness.on_time import OnTime, on_time_rate
 from readiness.series import readiness_series, unit_readiness
 from store.db import snapshot
 from ui import state
@@ -103,9 +106,9 @@ def _checklist(campaign_id: int, unit_id: int, key: int) -> list[ChecklistRow]:
         return unit_checklist(campaign_id, unit_id, session=s)
 
 
-def history(actor: Actor, campaign_id: int, unit_id: int, item_id: int) -> list[HistoryEntry]:
+def history(actor: Actor, campaign_id: int, unit_id: int, item_id: int, occurrence: str = "") -> list[HistoryEntry]:
     with snapshot(state.engine()) as s:
-        return item_history(campaign_id, unit_id, item_id, session=s, actor=actor)
+        return item_history(campaign_id, unit_id, item_id, session=s, actor=actor, occurrence=occurrence)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -176,3 +179,28 @@ def every_campaign(key: int) -> list[CampaignView]:
     """Open and closed campaigns, the latest peak first."""
     with snapshot(state.engine()) as s:
         return list_campaigns(session=s, only_open=False)
+
+
+def on_time(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int) -> OnTime:
+    """The unit's own in-season on-time figure as of a day, for a user who may read the unit."""
+    authorize(actor, "unit.read", unit_id)
+    return _on_time(campaign_id, unit_id, as_of, key)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _on_time(campaign_id: int, unit_id: int, as_of: date, key: int) -> OnTime:
+    with snapshot(state.engine()) as s:
+        return on_time_rate(campaign_id, as_of, session=s, unit_id=unit_id)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def events_of(campaign_id: int, key: int) -> list[EventView]:
+    """A season's events, the latest first (the page shows those touching the user's units)."""
+    with snapshot(state.engine()) as s:
+        return list_events(campaign_id, session=s)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def event_progress(event_id: int, key: int) -> list[EventProgress]:
+    with snapshot(state.engine()) as s:
+        return _event_progress(event_id, session=s)

@@ -16,8 +16,8 @@ from ui import loaders, state
 
 STATUS_ICON = {"open": ":material/check_box_outline_blank:", "done": ":green[:material/check_box:]", "na": ":gray[:material/do_not_disturb_on:]"}
 CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
-PENDING = "pending_form"  # session key: (action, item_id) whose reason / note form is open
-HISTORY = "history_item"  # session key: item_id whose log is shown
+PENDING = "pending_form"  # session key: (action, row key) whose reason / note form is open
+HISTORY = "history_item"  # session key: row key (item and occurrence) whose log is shown
 
 
 def plain(text: str) -> None:
@@ -70,15 +70,15 @@ def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text:
     def call() -> str:
         with transaction(state.engine()) as session:
             change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
-                                text=text, session=session, actor=who, now=state.utcnow())
+                        text=text, session=session, actor=who, now=state.utcnow(), occurrence=row.occurrence)
         st.session_state.pop(PENDING, None)
         return state.t(f"cl.saved_{action}", item=item[:40])
 
     state.run_action(call)
 
 
-def _open_form(action: str, item_id: int) -> None:
-    st.session_state[PENDING] = (action, item_id)
+def _open_form(action: str, row_key: str) -> None:
+    st.session_state[PENDING] = (action, row_key)
 
 
 def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: frozenset[str]) -> None:
@@ -88,12 +88,12 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
     text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
         badge = CRIT_BADGE[row.criticality].format(state.t(f"crit.{row.criticality}"))
-        due = state.t("cl.due", date=row.due.isoformat())
+        due = _due_text(row)
         if row.overdue(today):
             due = f":red[**{due} · {state.t('cl.overdue')}**]"
         # Template texts are our own content (Markdown is safe there); what users typed is shown as
         # plain text only (st.text parses neither Markdown nor HTML).
-        st.markdown(f"{STATUS_ICON[row.status]} {badge} {getattr(row, f'text_{lang}')}")
+        st.markdown(f"{STATUS_ICON[row.status]} {badge} {_occurrence_badge(row)}{getattr(row, f'text_{lang}')}")
         st.caption(f"{due} · {state.t(f'disc.{row.discipline}')} · "
                    f"{state.t('cl.sources', ids=', '.join(row.sources))} · "
                    f"{state.t('cl.evidence', text=getattr(row, f'evidence_{lang}'))}")
@@ -106,46 +106,61 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
     with btn_col:
         b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
         args = (campaign_id, unit_id, row)
+        k = row.row_key
         if row.status == "done":
             if "item.reopen" in may:
-                b1.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply,
-                          args=(*args, "reopen"))
+                b1.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
         elif "item.done" in may:
-            b1.button(state.t("cl.btn_done"), key=f"done_{row.item_id}", type="primary", on_click=_apply,
-                      args=(*args, "done"))
+            b1.button(state.t("cl.btn_done"), key=f"done_{k}", type="primary", on_click=_apply, args=(*args, "done"))
         if row.status == "na":
             if "item.reopen" in may:
-                b2.button(state.t("cl.btn_reopen"), key=f"reopen_{row.item_id}", on_click=_apply,
-                          args=(*args, "reopen"))
+                b2.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
         elif "item.na" in may:
-            b2.button(state.t("cl.btn_na"), key=f"na_{row.item_id}", on_click=_open_form, args=("na", row.item_id))
+            b2.button(state.t("cl.btn_na"), key=f"na_{k}", on_click=_open_form, args=("na", k))
         if "item.note" in may:
-            b3.button(state.t("cl.btn_note"), key=f"note_{row.item_id}", on_click=_open_form,
-                      args=("note", row.item_id))
-        b4.button(":material/history:", key=f"history_{row.item_id}", help=state.t("cl.history"), type="tertiary",
-                  on_click=_toggle_history, args=(row.item_id,))
-    if st.session_state.get(HISTORY) == row.item_id:
-        _history(campaign_id, unit_id, row.item_id)
+            b3.button(state.t("cl.btn_note"), key=f"note_{k}", on_click=_open_form, args=("note", k))
+        b4.button(":material/history:", key=f"history_{k}", help=state.t("cl.history"), type="tertiary",
+                  on_click=_toggle_history, args=(k,))
+    if st.session_state.get(HISTORY) == k:
+        _history(campaign_id, unit_id, row)
     pending = st.session_state.get(PENDING)
-    if pending and pending[1] == row.item_id and f"item.{pending[0]}" in may:
+    if pending and pending[1] == k and f"item.{pending[0]}" in may:
         _reason_form(campaign_id, unit_id, row, pending[0])
 
 
+def _due_text(row: ChecklistRow) -> str:
+    """When the row falls due, in words: a day, an event's due time, or 'once the event ends'."""
+    if row.due is None:
+        return state.t("cl.due_after_event")
+    if row.kind == "event" and row.due_at is not None:
+        return state.t("cl.due", date=format_local(row.due_at))
+    return state.t("cl.due", date=row.due.isoformat())
+
+
+def _occurrence_badge(row: ChecklistRow) -> str:
+    """A recurring check's period or an event check's event, before its text."""
+    if row.kind == "recurring":
+        return f":blue-badge[{state.t('cl.period', period=row.occurrence)}] "
+    if row.kind == "event":
+        return f":violet-badge[{state.escape_markdown(row.event_name)}] "
+    return ""
+
+
 def _confirm(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
-    _apply(campaign_id, unit_id, row, action, st.session_state.get(f"text_{action}_{row.item_id}", ""))
+    _apply(campaign_id, unit_id, row, action, st.session_state.get(f"text_{action}_{row.row_key}", ""))
 
 
 def _close_form() -> None:
     st.session_state.pop(PENDING, None)
 
 
-def _toggle_history(item_id: int) -> None:
-    st.session_state[HISTORY] = None if st.session_state.get(HISTORY) == item_id else item_id
+def _toggle_history(row_key: str) -> None:
+    st.session_state[HISTORY] = None if st.session_state.get(HISTORY) == row_key else row_key
 
 
-def _history(campaign_id: int, unit_id: int, item_id: int) -> None:
-    """The item's full log for this unit, newest first, from the append-only event log."""
-    log = loaders.history(state.actor(), campaign_id, unit_id, item_id)
+def _history(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
+    """The occurrence's full log for this unit, newest first, from the append-only event log."""
+    log = loaders.history(state.actor(), campaign_id, unit_id, row.item_id, row.occurrence)
     if not log:
         st.caption(state.t("cl.history_empty"))
         return
@@ -168,10 +183,10 @@ def _history(campaign_id: int, unit_id: int, item_id: int) -> None:
 def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
     """The reason (N/A) or note form under an item; its buttons act in callbacks, before the rerun."""
     item = getattr(row, f"text_{state.lang()}")[:40]
-    with st.form(f"form_{action}_{row.item_id}"):
+    with st.form(f"form_{action}_{row.row_key}"):
         st.markdown(state.t(f"cl.{action}_form_title", item=item))
         label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
-        st.text_input(label, key=f"text_{action}_{row.item_id}", max_chars=MAX_TEXT)
+        st.text_input(label, key=f"text_{action}_{row.row_key}", max_chars=MAX_TEXT)
         ok, cancel = st.columns(2)
         ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,
                               args=(campaign_id, unit_id, row, action))

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 
 from store.db import make_engine, snapshot, transaction
 from store.schema import ChecklistEvent, OrgUnit, RoleGrant, User
-from tests.demo_fixtures import sign_in
+from tests.demo_fixtures import one_off_button, sign_in
 
 # Which families of item buttons each demo account sees on its default checklist (History is reading).
 BUTTONS = {
@@ -78,7 +78,7 @@ def test_the_unit_pickers_offer_exactly_the_units_in_scope(app, demo_db, account
 
 def test_a_revoked_grant_refuses_the_next_click_and_then_shows_a_message_instead_of_controls(app, demo_db):
     sign_in(app, "member")
-    done = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    done = one_off_button(app, "done")
     before = events(demo_db)
     with transaction(make_engine(demo_db)) as s:
         member = s.scalar(select(User.id).where(User.username == "member"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from org.queries import home_unit_id
 from store.db import make_engine, snapshot
 from store.schema import ChecklistEvent, ChecklistStatus, User
 from tests.conftest import NOW
-from tests.demo_fixtures import set_clock, sign_in
+from tests.demo_fixtures import one_off_button, set_clock, sign_in
 
 
 def texts(at) -> str:
@@ -54,7 +55,7 @@ def test_a_lead_signs_in_and_lands_on_their_units_checklist(app):
 def test_ticking_an_item_records_it_under_the_signed_in_user(app, demo_db):
     sign_in(app, "lead")
     before = event_count(demo_db)
-    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    button = one_off_button(app, "done")
     item_id = int(button.key.removeprefix("done_"))
     button.click().run()
     assert not app.exception
@@ -70,7 +71,7 @@ def test_ticking_an_item_records_it_under_the_signed_in_user(app, demo_db):
 
 def test_not_applicable_asks_for_a_reason_first(app, demo_db):
     sign_in(app, "lead")
-    button = next(b for b in app.button if b.key and b.key.startswith("na_"))
+    button = one_off_button(app, "na")
     item_id = int(button.key.removeprefix("na_"))
     button.click().run()
     before = event_count(demo_db)
@@ -90,7 +91,8 @@ def test_not_applicable_asks_for_a_reason_first(app, demo_db):
 
 
 def visible_item_ids(at) -> set[int]:
-    return {int(b.key.removeprefix("history_")) for b in at.button if b.key and b.key.startswith("history_")}
+    return {int(b.key.removeprefix("history_")) for b in at.button
+            if b.key and re.fullmatch(r"history_\d+", b.key)}
 
 
 def lead_checklist(url: str) -> list:
@@ -130,7 +132,7 @@ def test_the_dashboard_shows_the_readiness_chart_and_moves_when_an_item_is_ticke
     before = app.metric[0].value
     assert before.endswith("%")
     app.switch_page("app_pages/my_checklist.py").run()
-    next(b for b in app.button if b.key and b.key.startswith("done_")).click().run()
+    one_off_button(app, "done").click().run()
     app.switch_page("app_pages/dashboard.py").run()
     after = app.metric[0].value
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
@@ -176,7 +178,7 @@ def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_whe
     from tests.conftest import ROOT
 
     sign_in(app, "lead")
-    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    button = one_off_button(app, "done")
     other = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     other.run()
     sign_in(other, "member")  # a member of the lead's county, on the same unit by default
@@ -191,7 +193,7 @@ def test_a_tick_on_an_item_someone_else_just_changed_is_refused_with_who_and_whe
 
 def test_an_items_history_lists_every_change_newest_first(app):
     sign_in(app, "lead")
-    button = next(b for b in app.button if b.key and b.key.startswith("done_"))
+    button = one_off_button(app, "done")
     item_id = button.key.removeprefix("done_")
     button.click().run()
     app.button(key=f"reopen_{item_id}").click().run()

@@ -11,7 +11,7 @@ from org.models import Actor
 from store.db import make_engine, transaction
 from store.schema import User
 from tests.conftest import NOW
-from tests.demo_fixtures import sign_in
+from tests.demo_fixtures import one_off_button, sign_in
 from ui import state
 
 
@@ -31,7 +31,7 @@ def test_a_season_of_two_templates_shows_the_units_readiness_per_template(app, d
     labels = [m.label for m in at.metric]
     assert {"Summer peak", "Typhoon and flood season"} <= set(labels)
     assert {m.label: m.value for m in at.metric}["Summer peak"] == "0%"
-    done = next(b for b in at.button if b.key and b.key.startswith("done_"))  # the first item: summer peak's
+    done = one_off_button(at, "done")  # the first item: summer peak's
     done.click().run()
     assert not at.exception, at.exception
     after = {m.label: m.value for m in at.metric}

@@ -84,11 +84,13 @@ def test_the_real_seeds_load_and_the_demo_province_is_realistic(empty_engine):
     assert c["org_units"] >= 30
     assert c["checklist_events"] > 500
     with snapshot(empty_engine) as s:
-        campaign = s.scalar(select(Campaign))
-        days = s.scalar(select(func.count(func.distinct(ChecklistEvent.day))))
+        last, campaign = s.scalars(select(Campaign).order_by(Campaign.peak_start)).all()
+        days = s.scalar(select(func.count(func.distinct(ChecklistEvent.day)))
+                        .where(ChecklistEvent.campaign_id == campaign.id))
     for acc in accounts:
         assert sign_in(empty_engine, acc.username, DEMO_PASSWORD, client=None, now=NOW).username == acc.username
-    assert campaign.name == "2027 迎峰度夏"
+    assert (last.name, last.status) == ("2026 迎峰度夏", "closed")
+    assert (campaign.name, campaign.status) == ("2027 迎峰度夏", "open")
     assert campaign.peak_start.isoformat() == "2027-06-15"
     assert days >= 20  # several weeks of history, so the chart has a shape
     assert {a.role for a in accounts} == {"unit_member", "unit_lead", "drill_coordinator", "executive", "admin"}

@@ -113,7 +113,7 @@ ISSUE_ORDERS = [
     ("summer-peak", "sp-orderly-plan-approved", "sp-orderly-customer-check"),
     ("summer-peak", "sp-orderly-plan-approved", "sp-orderly-shedding-sequence"),
     ("summer-peak", "sp-orderly-plan-approved", "sp-publicity-government-report"),
-    ("summer-peak", "sp-grid-anti-accident-drill", "sp-grid-accident-anticipation"),
+    ("summer-peak", "grid-anti-accident-drill", "grid-contingency-analysis"),
     ("black-start", "bs-staff-training-exam", "bs-plan-issued-to-sites"),
 ]
 
@@ -140,13 +140,14 @@ def test_the_shipped_load_forecast_is_due_in_the_first_quarter():
     ("typhoon-flood", "tf-comms-public-notices"),
     ("safety-inspection", "si-people-heat-measures"),
 ])
-def test_shipped_outcomes_measured_during_the_season_fall_due_after_it_starts(template, item):
+def test_shipped_outcomes_measured_during_the_season_recur_within_the_peak(template, item):
     items = {i.key: i for i in load_content(REAL_SEEDS).templates[template].items()}
-    assert items[item].due_days_before_peak < 0
+    assert items[item].recurs in ("weekly", "monthly") and items[item].recurs_within == "peak"
+    assert items[item].due_days_before_peak is None
 
 
 @pytest.mark.parametrize("item", [
-    "si-src-design-review", "si-src-procurement-spec", "si-resp-signed-letters", "si-resp-supervision-body",
+    "si-src-design-review", "si-src-procurement-spec", "safety-responsibility-letters", "si-resp-supervision-body",
 ])
 def test_shipped_standing_checks_are_not_overdue_when_a_spring_campaign_opens(item):
     items = {i.key: i for i in load_content(REAL_SEEDS).templates["safety-inspection"].items()}
