@@ -8,16 +8,16 @@ from ui import event_forms, loaders, state, widgets
 st.title(state.t("page.events"))
 state.show_flash()
 key = state.change_key()
-campaigns = loaders.campaigns(key)
+campaigns = loaders.campaigns(key, closed_too=True)  # past seasons' events stay readable
 if not campaigns:
     st.info(state.t("cl.no_campaign"))
     st.stop()
-campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="cl_campaign", fmt=lambda c: c.name)
+campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="ev_campaign", fmt=lambda c: c.name)
 who = state.actor()
 readable = loaders.scope(who)  # read afresh on every run
 may_declare = loaders.scope(who, "event.declare")
 units = loaders.units_of(campaign.id, key)
-declarable = [u for u in units if u.id in may_declare and u.is_active]
+declarable = [u for u in units if u.id in may_declare and u.is_active] if campaign.status == "open" else []
 if declarable:
     with st.expander(state.t("ev.declare_title"), expanded=False):
         event_forms.declare_form(campaign.id, declarable)
@@ -29,4 +29,4 @@ for event in events:
     status = state.t(f"event.status.{event.status}")
     title = f"{state.t(f'event.kind.{event.kind}')} · {event.name} · {status}"
     with st.expander(title, expanded=event.status == "open"):
-        event_forms.event_panel(event, set(event.unit_ids) <= may_declare, key)
+        event_forms.event_panel(event, campaign.status == "open" and set(event.unit_ids) <= may_declare, key)

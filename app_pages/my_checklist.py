@@ -71,26 +71,22 @@ with st.expander(state.t("cl.sections"), expanded=False):
     )
 
 
-
-def shown(these: list) -> list:
-    return {"all": these, "open": [r for r in these if r.status == "open"],
-            "overdue": [r for r in these if r.overdue(today)]}[show]
-
-
-visible, season_visible = shown(rows), shown(in_season)
+visible = widgets.filtered(rows, show, today)
+season_visible = widgets.filtered(in_season, show, today)
 if not visible and not season_visible:
     st.info(state.t("cl.nothing_to_show"))
-if season_visible:  # recurring checks of the periods begun so far, and the events' checks
-    with st.expander(state.t("cl.season_checks", n=sum(r.status == "open" for r in season_visible)), expanded=True):
-        for row in season_visible:
-            widgets.item_row(campaign.id, unit.id, row, today, may)
+in_peak = today >= campaign.peak_start  # in the peak the season's checks come first, before it the run-up's
+if in_peak:
+    widgets.season_checks(campaign.id, unit.id, season_visible, today, may)
 first_open = next((r.section_key for r in visible if r.status == "open"), None)
 for section in progress.itertuples():
     items = [r for r in visible if r.section_key == section.section_key]
     if not items:
         continue
     title = getattr(section, f"section_{state.lang()}")
-    expanded = show != "all" or section.section_key == first_open
+    expanded = show != "all" or (section.section_key == first_open and not in_peak)
     with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=expanded):
         for row in items:
             widgets.item_row(campaign.id, unit.id, row, today, may)
+if not in_peak:
+    widgets.season_checks(campaign.id, unit.id, season_visible, today, may)

@@ -50,9 +50,10 @@ def demo_accounts_table(lang: str) -> list[dict[str, str]]:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def campaigns(key: int) -> list[CampaignView]:
+def campaigns(key: int, *, closed_too: bool = False) -> list[CampaignView]:
+    """The open campaigns (with `closed_too`, past seasons as well), the latest peak first."""
     with snapshot(state.engine()) as s:
-        return list_campaigns(session=s)
+        return list_campaigns(session=s, only_open=not closed_too)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)

@@ -128,6 +128,25 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
         _reason_form(campaign_id, unit_id, row, pending[0])
 
 
+def filtered(rows: Sequence[ChecklistRow], show: str, today: date) -> list[ChecklistRow]:
+    """The rows the show-filter keeps: all, the open ones, or the overdue ones."""
+    if show == "open":
+        return [r for r in rows if r.status == "open"]
+    if show == "overdue":
+        return [r for r in rows if r.overdue(today)]
+    return list(rows)
+
+
+def season_checks(campaign_id: int, unit_id: int, rows: Sequence[ChecklistRow], today: date,
+                  may: frozenset[str]) -> None:
+    """The recurring checks of the periods begun so far and the events' checks, in one expander."""
+    if not rows:
+        return
+    with st.expander(state.t("cl.season_checks", n=sum(r.status == "open" for r in rows)), expanded=True):
+        for row in rows:
+            item_row(campaign_id, unit_id, row, today, may)
+
+
 def _due_text(row: ChecklistRow) -> str:
     """When the row falls due, in words: a day, an event's due time, or 'once the event ends'."""
     if row.due is None:

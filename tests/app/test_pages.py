@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -90,9 +89,9 @@ def test_not_applicable_asks_for_a_reason_first(app, demo_db):
         assert row is not None and row.status == "na"
 
 
-def visible_item_ids(at) -> set[int]:
-    return {int(b.key.removeprefix("history_")) for b in at.button
-            if b.key and re.fullmatch(r"history_\d+", b.key)}
+def visible_rows(at) -> set[str]:
+    """The row keys (item, and occurrence for a recurring or event check) of the items shown."""
+    return {b.key.removeprefix("history_") for b in at.button if b.key and b.key.startswith("history_")}
 
 
 def lead_checklist(url: str) -> list:
@@ -102,13 +101,13 @@ def lead_checklist(url: str) -> list:
         return unit_checklist(campaign.id, unit, session=s)
 
 
-def test_when_the_demo_was_made_nothing_is_overdue_yet(app, demo_db):
+def test_when_the_demo_was_made_no_one_off_item_is_overdue_only_missed_monthly_checks(app, demo_db):
     sign_in(app, "lead")
     app.segmented_control(key="cl_show_zh").set_value("overdue").run()
-    assert not any(r.overdue(NOW.date()) for r in lead_checklist(demo_db))
-    assert visible_item_ids(app) == set()
-    assert "没有符合筛选条件的条目。" in texts(app)
-    assert app.metric[2].value == "0"
+    overdue = [r for r in lead_checklist(demo_db) if r.overdue(NOW.date())]
+    assert all(r.kind == "recurring" and r.due < NOW.date() for r in overdue)
+    assert visible_rows(app) == {r.row_key for r in overdue}
+    assert app.metric[2].value == str(len(overdue))
 
 
 def test_the_overdue_filter_shows_exactly_the_open_items_past_their_due_date(app, demo_db, monkeypatch):
@@ -117,9 +116,9 @@ def test_the_overdue_filter_shows_exactly_the_open_items_past_their_due_date(app
     app.segmented_control(key="cl_show_zh").set_value("overdue").run()
     assert not app.exception
     today = date(2027, 5, 20)
-    overdue = {r.item_id for r in lead_checklist(demo_db) if r.overdue(today)}
-    assert overdue, "by late May some open items are past their due date"
-    assert visible_item_ids(app) == overdue
+    overdue = {r.row_key for r in lead_checklist(demo_db) if r.overdue(today)}
+    assert any("_" not in k for k in overdue), "by late May some open one-off items are past their due date"
+    assert visible_rows(app) == overdue
     assert app.metric[2].value == str(len(overdue))
     assert app.metric[3].value == "26 天"  # 2027-05-20 → peak start 2027-06-15
 
