@@ -3,39 +3,29 @@ checks it created, `close-event` ends it, `list-events` shows each event's progr
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
-from admin.setup import initialize
 from checklists import campaigns
-from content.units import load_unit_specs
-from org.accounts import create_user
-from org.models import Actor
-from org.units import import_units
 from store.db import make_engine, snapshot, transaction
 from store.schema import Obligation, SeasonEvent
-from tests.conftest import FIXTURE_SEEDS, NOW, ROOT
+from tests.conftest import NOW, ROOT
 from tests.integration.test_cli import manage
+from tests.seed_copies import fixture_org, seeds_with_templates
 
 
 @pytest.fixture
 def season_db(tmp_path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, seeds)
-    shutil.copy(ROOT / "tests" / "fixtures" / "season" / "mini-peak.yaml", seeds / "templates")
+    seeds = seeds_with_templates(tmp_path, ROOT / "tests" / "fixtures" / "season" / "mini-peak.yaml")
     db = tmp_path / "season.db"
     engine = make_engine(f"sqlite:///{db}")
-    initialize(engine, seeds, now=NOW)
+    people = fixture_org(engine, seeds, {"admin": [("admin", None)]})
     with transaction(engine) as s:
-        import_units(load_unit_specs(seeds / "demo_org.yaml"), session=s, now=NOW)
-        admin = create_user("admin", "correct-horse", "管理员", session=s, now=NOW, grants=[("admin", None)])
         campaigns.open_campaign("2027 度夏", ["mini", "mini-peak"], peak_start=date(2027, 6, 15),
                                 starts_on=date(2027, 3, 1), peak_end=date(2027, 9, 15),
-                                unit_codes=["P", "C1", "C1-K1", "C2"], session=s,
-                                actor=Actor(admin.id, admin.username, admin.display_name), now=NOW)
+                                unit_codes=["P", "C1", "C1-K1", "C2"], session=s, actor=people["admin"], now=NOW)
     engine.dispose()
     return db, seeds
 

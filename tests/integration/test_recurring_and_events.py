@@ -4,25 +4,20 @@ due before, during and after them. Each occurrence is its own obligation, ticked
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from admin.setup import initialize
 from checklists import campaigns, changes, events, queries
 from checklists.rebuild import projection_differences, rebuild_projections
-from content.units import load_unit_specs
 from core.errors import Forbidden, InvalidInput, StaleWrite
-from org.accounts import create_user
-from org.models import Actor
-from org.units import import_units
 from readiness.series import readiness_series
 from store.db import snapshot, transaction
 from store.schema import AdminAuditEvent, ChecklistEvent, ChecklistStatus, Obligation, OrgUnit, SeasonEvent
-from tests.conftest import FIXTURE_SEEDS, NOW, ROOT
+from tests.conftest import NOW, ROOT
+from tests.seed_copies import fixture_org, seeds_with_templates
 
 PEAK_TEMPLATE = ROOT / "tests" / "fixtures" / "season" / "mini-peak.yaml"
 # The peak runs from Tuesday 2027-06-15 to Wednesday 2027-09-15; the season opens 2027-03-01.
@@ -36,23 +31,13 @@ def shanghai(y: int, m: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 
 @pytest.fixture
 def season(empty_engine, tmp_path: Path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, seeds)
-    shutil.copy(PEAK_TEMPLATE, seeds / "templates")
-    initialize(empty_engine, seeds, now=NOW)
+    people = fixture_org(empty_engine, seeds_with_templates(tmp_path, PEAK_TEMPLATE), {
+        "admin": [("admin", None)], "lead": [("unit_lead", "C1")], "coord": [("drill_coordinator", "P")]})
     with transaction(empty_engine) as s:
-        import_units(load_unit_specs(seeds / "demo_org.yaml"), session=s, now=NOW)
-        admin = create_user("admin", "correct-horse", "管理员", session=s, now=NOW, grants=[("admin", None)])
-        lead = create_user("lead", "correct-horse", "王磊", session=s, now=NOW, grants=[("unit_lead", "C1")])
-        coord = create_user("coord", "correct-horse", "周敏", session=s, now=NOW,
-                            grants=[("drill_coordinator", "P")])
-        actor = Actor(admin.id, admin.username, admin.display_name)
         campaign = campaigns.open_campaign("2027 度夏", ["mini", "mini-peak"], peak_start=PEAK, starts_on=START,
                                            peak_end=END, unit_codes=["P", "C1", "C1-K1", "C2"],
-                                           session=s, actor=actor, now=NOW)
+                                           session=s, actor=people["admin"], now=NOW)
         units = dict(s.execute(select(OrgUnit.code, OrgUnit.id)).all())
-    people = {"admin": actor, "lead": Actor(lead.id, lead.username, lead.display_name),
-              "coord": Actor(coord.id, coord.username, coord.display_name)}
     return empty_engine, campaign.id, units, people
 
 

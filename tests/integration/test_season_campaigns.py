@@ -3,7 +3,6 @@ an item two templates share is one obligation, and the obligations stay as they 
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -13,15 +12,12 @@ from sqlalchemy import delete, select, update
 from admin.setup import initialize
 from checklists import campaigns, changes, queries
 from checklists.rebuild import projection_differences, rebuild_projections
-from content.units import load_unit_specs
 from core.errors import InvalidInput
-from org.accounts import create_user
-from org.models import Actor
-from org.units import import_units
 from readiness.series import readiness_series
 from store.db import snapshot, transaction
 from store.schema import ChecklistStatus, Obligation, OrgUnit
-from tests.conftest import FIXTURE_SEEDS, NOW, ROOT
+from tests.conftest import NOW, ROOT
+from tests.seed_copies import fixture_org, seeds_with_templates
 
 SEASON_TEMPLATE = ROOT / "tests" / "fixtures" / "season" / "mini-storm.yaml"
 PEAK, START, END = date(2027, 6, 15), date(2026, 11, 1), date(2027, 9, 15)
@@ -31,20 +27,14 @@ WEIGHT = {"mini-plan-approved": 3, "mini-duty-roster": 2, "mini-cable-patrol": 1
 
 @pytest.fixture
 def season(empty_engine, tmp_path: Path):
-    seeds = tmp_path / "seeds"
-    shutil.copytree(FIXTURE_SEEDS, seeds)
-    shutil.copy(SEASON_TEMPLATE, seeds / "templates")
-    initialize(empty_engine, seeds, now=NOW)
+    people = fixture_org(empty_engine, seeds_with_templates(tmp_path, SEASON_TEMPLATE),
+                         {"admin": [("admin", None)], "lead": [("unit_lead", "C1")]})
     with transaction(empty_engine) as s:
-        import_units(load_unit_specs(seeds / "demo_org.yaml"), session=s, now=NOW)
-        user = create_user("admin", "correct-horse", "管理员", session=s, now=NOW, grants=[("admin", None)])
-        lead = create_user("lead", "correct-horse", "王磊", session=s, now=NOW, grants=[("unit_lead", "C1")])
-        admin = Actor(user.id, user.username, user.display_name)
         campaign = campaigns.open_campaign("2027 度夏", ["mini", "mini-storm"], peak_start=PEAK, starts_on=START,
                                            peak_end=END, unit_codes=["P", "C1", "C1-K1", "C2"], session=s,
-                                           actor=admin, now=NOW)
+                                           actor=people["admin"], now=NOW)
         units = dict(s.execute(select(OrgUnit.code, OrgUnit.id)).all())
-    return empty_engine, campaign.id, units, admin, Actor(lead.id, lead.username, lead.display_name)
+    return empty_engine, campaign.id, units, people["admin"], people["lead"]
 
 
 def keys(engine, campaign_id: int, unit_id: int) -> list[str]:
