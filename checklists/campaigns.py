@@ -154,6 +154,7 @@ class CampaignItem:
     trigger_events: list[str] | None = None
     trigger_when: str | None = None
     trigger_hours: int | None = None
+    anchor_on: date | None = None  # the day its template counts from, when not the peak start
 
     def applies(self, kind: str, function: str | None) -> bool:
         return applies(self.applies_to, self.functions, kind, function)
@@ -165,7 +166,7 @@ def campaign_items(campaign_id: int, *, session: Session) -> list[CampaignItem]:
     rows = session.execute(
         select(TemplateItem.id, TemplateItem.key, TemplateItem.weight, TemplateItem.applies_to, TemplateItem.functions,
                TemplateItem.recurs, TemplateItem.recurs_within, TemplateItem.trigger_events,
-               TemplateItem.trigger_when, TemplateItem.trigger_hours)
+               TemplateItem.trigger_when, TemplateItem.trigger_hours, CampaignTemplate.anchor_on)
         .join(CampaignTemplate, CampaignTemplate.template_id == TemplateItem.template_id)
         .where(CampaignTemplate.campaign_id == campaign_id)
         .order_by(CampaignTemplate.position, TemplateItem.position)
@@ -206,7 +207,9 @@ def _add_units(campaign_id: int, unit_codes: Iterable[str], *, session: Session,
         rows = [{"campaign_id": campaign_id, "unit_id": unit.id, "item_id": i.id, "occurrence": ONE_OFF,
                  "created_on": joined, "due_at": None} for i in mine if not i.recurs]
         for i in mine:
-            window = recurrence_window(i.recurs_within, starts_on=campaign.starts_on, peak_start=campaign.peak_start,
+            # "within the peak" means from the template's own start (the flood season for typhoon-flood)
+            window = recurrence_window(i.recurs_within, starts_on=campaign.starts_on,
+                                       peak_start=i.anchor_on or campaign.peak_start,
                                        peak_end=campaign.peak_end) if i.recurs else None
             if window is not None:
                 # A unit joining mid-season owes the periods from the one it joins in.

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import func, select
 
 from checklists import campaigns, changes, events, queries
@@ -271,3 +272,22 @@ def test_the_rebuild_keeps_event_occurrences_apart(season):
         assert projection_differences(cid, session=s) == []
     assert {r.key: r.status for r in rows(engine, cid, units["C1-K1"]) if r.kind == "event"} == {
         "mini-brace-before": "done", "mini-watch-during": "done"}
+
+
+def test_a_flood_season_templates_weekly_check_runs_from_the_flood_seasons_start(empty_engine, tmp_path):
+    data = yaml.safe_load(PEAK_TEMPLATE.read_text(encoding="utf-8"))
+    data.update(key="mini-flood", counts_from="flood_season", name_zh="汛期测试模板", name_en="Flood test template")
+    for section in data["sections"]:
+        for item in section["items"]:
+            item["key"] = item["key"].replace("mini-", "mini-flood-")
+    flood_template = tmp_path / "mini-flood.yaml"
+    flood_template.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    people = fixture_org(empty_engine, seeds_with_templates(tmp_path, flood_template), {"admin": [("admin", None)]})
+    with transaction(empty_engine) as s:
+        campaign = campaigns.open_campaign("2027 汛期", ["mini-flood"], peak_start=PEAK, starts_on=START, peak_end=END,
+                                           anchors={"mini-flood": date(2027, 5, 1)}, unit_codes=["C1-K1"],
+                                           session=s, actor=people["admin"], now=NOW)
+        county = s.scalar(select(OrgUnit.id).where(OrgUnit.code == "C1-K1"))
+    weekly = rows(empty_engine, campaign.id, county, "mini-flood-weekly-patrol")
+    assert weekly[0].occurrence == "2027-W17" and weekly[0].due == date(2027, 5, 2)  # Saturday 1 May's week
+    assert weekly[-1].due == END

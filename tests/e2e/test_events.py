@@ -1,0 +1,43 @@
+"""In a real browser: the coordinator declares a heat-wave alert for the lead's county on the season-events
+page, and the lead finds its checks on the checklist and ticks one."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.test_access import OWN_COUNTY
+from tests.e2e.test_browser import sign_in
+
+
+def test_a_heat_wave_declared_on_the_page_reaches_the_leads_checklist(server, browser):
+    coordinator = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
+    lead = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN").new_page()
+    try:
+        sign_in(coordinator, server, "coordinator")
+        coordinator.get_by_role("link", name="季节事件").click()
+        expect(coordinator.get_by_role("heading", name="季节事件")).to_be_visible()
+        coordinator.get_by_text("发布事件").click()
+        coordinator.get_by_label("名称").fill("十一月高温演示")
+        coordinator.get_by_label("涉及单位").click()
+        coordinator.keyboard.type(OWN_COUNTY)
+        expect(coordinator.get_by_role("option", name=re.compile(re.escape(OWN_COUNTY))).first).to_be_visible()
+        coordinator.keyboard.press("ArrowDown")  # onto the one match
+        coordinator.keyboard.press("Enter")
+        coordinator.keyboard.press("Escape")
+        expect(coordinator.get_by_test_id("stMultiSelect").get_by_text(re.compile(OWN_COUNTY))).to_be_visible()
+        coordinator.get_by_role("button", name="发布", exact=True).click()
+        expect(coordinator.get_by_text(re.compile("已发布“十一月高温演示”")).first).to_be_visible()
+        expect(coordinator.get_by_text(re.compile("高温/负荷预警 · 十一月高温演示")).first).to_be_visible()
+
+        sign_in(lead, server, "lead")
+        season = lead.get_by_text(re.compile("度夏期间检查（周期性与事件）"))
+        expect(season.first).to_be_visible()
+        expect(lead.get_by_text("十一月高温演示").first).to_be_visible()  # the event's badge on its checks
+        checks = lead.get_by_test_id("stExpander").filter(has_text="度夏期间检查")
+        checks.get_by_role("button", name="完成", exact=True).first.click()
+        expect(lead.get_by_text(re.compile("已标记完成"))).to_be_visible()
+    finally:
+        coordinator.context.close()
+        lead.context.close()
