@@ -52,7 +52,7 @@ def test_the_lead_of_one_county_can_neither_see_nor_change_another_countys_items
 def test_the_executive_sees_the_whole_province_with_no_action_buttons(server, page):
     sign_in(page, server, "executive")
     expect(page.get_by_text("您对该单位只有查看权限。")).to_be_visible()
-    expect(page.get_by_text(re.compile("截止 ")).first).to_be_visible()  # the province's own items are listed
+    expect(page.get_by_text(re.compile("截止 ")).filter(visible=True).first).to_be_visible()  # the province's own items
     for name in ACTION_BUTTONS:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(0)
     assert unit_choices(page, "单位")[0] == PROVINCE
