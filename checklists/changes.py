@@ -103,7 +103,7 @@ def change_item(
         "updated_by": actor.user_id,
         "updated_at": now,
     }
-    if action == "note":
+    if action == "note" or (action == "done" and text):  # a tick may carry its note (bulk ticking)
         values["note"] = text
     if action == "na":
         values["na_reason"] = text
@@ -154,3 +154,27 @@ def _stale(status: ChecklistStatus, session: Session) -> StaleWrite:
     who = session.get(User, status.updated_by) if status.updated_by else None
     return StaleWrite(who=who.display_name if who else "-", when=format_local(status.updated_at),
                       status=status.status)
+
+
+@dataclass(frozen=True)
+class Tick:
+    """One occurrence to tick in a bulk change, at the version the user saw."""
+
+    item_id: int
+    expected_version: int
+    occurrence: str = ONE_OFF
+
+
+def mark_many_done(campaign_id: int, unit_id: int, ticks: list[Tick], *, session: Session, actor: Actor,
+                   now: datetime, note: str = "") -> list[ChangeResult]:
+    """Mark several items of one unit done with one note: each becomes its own event carrying the note.
+    All or nothing: the first refusal (stale, closed, not allowed, not open) raises, and the caller's
+    transaction then rolls every tick of the batch back."""
+    if not ticks:
+        raise InvalidInput("error.nothing_selected")
+    keys = [(t.item_id, t.occurrence) for t in ticks]
+    if len(set(keys)) != len(keys):
+        raise InvalidInput("error.duplicate_selection")
+    return [change_item(campaign_id, unit_id, t.item_id, "done", expected_version=t.expected_version,
+                        occurrence=t.occurrence, text=note, session=session, actor=actor, now=now)
+            for t in ticks]

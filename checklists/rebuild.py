@@ -145,7 +145,8 @@ def _obligations(campaign: Campaign) -> Select:
 
 def _expected_status(campaign: Campaign) -> Select:
     """Per obligation, the status row the service keeps: the state after its latest event (by the
-    version chain), how many events it has, the latest note, and the N/A reason while it is N/A."""
+    version chain), how many events it has, the latest note (a note, or a tick carrying one), and the
+    N/A reason while it is N/A."""
     ev, ob = ChecklistEvent, Obligation
     of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == ob.unit_id, ev.item_id == ob.item_id,
                     ev.occurrence == ob.occurrence)
@@ -159,7 +160,8 @@ def _expected_status(campaign: Campaign) -> Select:
     return (select(ob.unit_id.label("unit_id"), ob.item_id.label("item_id"), ob.occurrence.label("occurrence"),
                    func.coalesce(last.status_after, "open").label("status"),
                    count.scalar_subquery().label("version"),
-                   func.coalesce(latest(ev.text, ev.action == "note"), "").label("note"),
+                   func.coalesce(latest(ev.text, or_(ev.action == "note", (ev.action == "done") & (ev.text != ""))),
+                                 "").label("note"),
                    case((last.status_after == "na", func.coalesce(latest(ev.text, ev.action == "na"), "")),
                         else_="").label("na_reason"),
                    last.actor_id.label("updated_by"),

@@ -7,7 +7,7 @@ test fails when a key lacks either language.
 
 from __future__ import annotations
 
-from core.i18n import admin, auth, catalogue, cli, events, sso, units
+from core.i18n import admin, auth, catalogue, cli, events, sso, units, work
 
 LANGUAGES = ("zh", "en")
 
@@ -22,7 +22,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS)
+STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:
