@@ -30,6 +30,7 @@ actor = state.resolve_actor() if state.database_ready() else None
 pages = [
     st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon=":material/checklist:", url_path="checklist",
             default=True),
+    st.Page("app_pages/my_items.py", title=state.t("page.my_items"), icon=":material/task_alt:", url_path="my-items"),
     st.Page("app_pages/events.py", title=state.t("page.events"), icon=":material/thunderstorm:", url_path="events"),
     st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
     st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),

@@ -21,6 +21,8 @@ from checklists.campaigns import (
 )
 from checklists.events import EventProgress, EventView, list_events
 from checklists.events import event_progress as _event_progress
+from checklists.my_items import Filters, MyItem
+from checklists.my_items import my_items as _my_items
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
@@ -205,3 +207,9 @@ def events_of(campaign_id: int, key: int) -> list[EventView]:
 def event_progress(event_id: int, key: int) -> list[EventProgress]:
     with snapshot(state.engine()) as s:
         return _event_progress(event_id, session=s)
+
+
+def my_items(actor: Actor, today: date, key: int) -> list[MyItem]:
+    """Every obligation due now on the units the user may tick, in any state (scope read afresh)."""
+    with snapshot(state.engine()) as s:
+        return _my_items(actor, session=s, today=today, filters=Filters(statuses=frozenset()))

@@ -81,9 +81,11 @@ def _open_form(action: str, row_key: str) -> None:
     st.session_state[PENDING] = (action, row_key)
 
 
-def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: frozenset[str]) -> None:
+def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: frozenset[str],
+             key_prefix: str = "") -> None:
     """One checklist item: status, text, due date and evidence, and the action buttons the user may use
-    (`may`: the user's actions on the unit, org.authz; the service refuses the others anyway)."""
+    (`may`: the user's actions on the unit, org.authz; the service refuses the others anyway).
+    `key_prefix` keeps widget keys apart where one page lists items of several units or seasons."""
     lang = state.lang()
     text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
@@ -106,7 +108,7 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
     with btn_col:
         b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
         args = (campaign_id, unit_id, row)
-        k = row.row_key
+        k = f"{key_prefix}{row.row_key}"
         if row.status == "done":
             if "item.reopen" in may:
                 b1.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
@@ -125,7 +127,7 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
         _history(campaign_id, unit_id, row)
     pending = st.session_state.get(PENDING)
     if pending and pending[1] == k and f"item.{pending[0]}" in may:
-        _reason_form(campaign_id, unit_id, row, pending[0])
+        _reason_form(campaign_id, unit_id, row, pending[0], k)
 
 
 def filtered(rows: Sequence[ChecklistRow], show: str, today: date) -> list[ChecklistRow]:
@@ -165,8 +167,8 @@ def _occurrence_badge(row: ChecklistRow) -> str:
     return ""
 
 
-def _confirm(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
-    _apply(campaign_id, unit_id, row, action, st.session_state.get(f"text_{action}_{row.row_key}", ""))
+def _confirm(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, k: str) -> None:
+    _apply(campaign_id, unit_id, row, action, st.session_state.get(f"text_{action}_{k}", ""))
 
 
 def _close_form() -> None:
@@ -199,16 +201,16 @@ def _history(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
     )
 
 
-def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str) -> None:
+def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, k: str) -> None:
     """The reason (N/A) or note form under an item; its buttons act in callbacks, before the rerun."""
     item = getattr(row, f"text_{state.lang()}")[:40]
-    with st.form(f"form_{action}_{row.row_key}"):
+    with st.form(f"form_{action}_{k}"):
         st.markdown(state.t(f"cl.{action}_form_title", item=item))
         label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
-        st.text_input(label, key=f"text_{action}_{row.row_key}", max_chars=MAX_TEXT)
+        st.text_input(label, key=f"text_{action}_{k}", max_chars=MAX_TEXT)
         ok, cancel = st.columns(2)
         ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,
-                              args=(campaign_id, unit_id, row, action))
+                              args=(campaign_id, unit_id, row, action, k))
         cancel.form_submit_button(state.t("cl.cancel"), on_click=_close_form)
 
 

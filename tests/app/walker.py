@@ -45,8 +45,9 @@ class Control:
 
     @property
     def family(self) -> str:
-        """Controls of one kind differing only in a trailing id (one per list row) form a family."""
-        name = re.sub(r"\d+$", "#", self.key) if self.key else self.label
+        """Controls of one kind differing only in their ids (one per list row: an item, its occurrence
+        "2027-W27" or "E12", an event) form a family."""
+        name = re.sub(r"\d+", "#", self.key) if self.key else self.label
         return f"{self.kind}:{name}"
 
     def find(self, at: AppTest):
