@@ -262,8 +262,8 @@ def _plan_row(row, unit_id: int, rng: random.Random, *, pace: float, complete: b
             return []
         due = row.due_at
         earliest = max(season_start, _at(row.starts_on, 8)) if row.kind == "recurring" else _event_ready(row)
-    if earliest >= until or earliest >= due:
-        earliest = min(earliest, due - timedelta(hours=2))
+    if earliest >= due:  # e.g. a warning declared later than its before-landfall checks fall due
+        earliest = due - timedelta(hours=2)
     r = rng.random()
     key = (unit_id, row.item_id, row.occurrence)
     if r < 0.03:

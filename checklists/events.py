@@ -20,6 +20,7 @@ from checklists.occurrences import event_due, event_occurrence
 from content.models import EVENT_KINDS
 from core.clock import as_utc, format_local, local_day
 from core.errors import InvalidInput, NotFound
+from core.i18n import t
 from org import audit
 from org.authz import authorize
 from org.models import Actor
@@ -233,12 +234,9 @@ def _units(event_id: int, session: Session) -> list[tuple[str, int]]:
         .where(SeasonEventUnit.event_id == event_id).order_by(OrgUnit.path))]
 
 
-# A declared event's default name (the season's working language first; the pages translate kinds).
-DEFAULT_NAMES = {"heat_wave": "高温负荷预警", "typhoon": "台风预警", "rainstorm": "暴雨预警", "orderly_power": "有序用电指令"}
-
-
 def _default_name(kind: str, starts_at: datetime) -> str:
-    return f"{DEFAULT_NAMES[kind]} {format_local(starts_at)}"
+    """A declared event's default name: its kind in Chinese (the working language) and its start."""
+    return f"{t(f'event.kind.{kind}', 'zh')} {format_local(starts_at)}"
 
 
 def _view(e: SeasonEvent, session: Session) -> EventView:

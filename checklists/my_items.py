@@ -57,7 +57,13 @@ def my_items(actor: Actor, *, session: Session, today: date, filters: Filters = 
     """The obligations of the units the user may tick (item.done), in the open seasons, that are due now
     (a recurring check once its period has begun; an event's checks while it is on or they are open),
     filtered, overdue first, then critical before major before normal, then by due date."""
-    units = scope_unit_ids(actor, "item.done", session=session)
+    return items_of_units(scope_unit_ids(actor, "item.done", session=session), session=session, today=today,
+                          filters=filters)
+
+
+def items_of_units(units: Iterable[int], *, session: Session, today: date, filters: Filters = Filters()
+                   ) -> list[MyItem]:
+    """`my_items` for a set of units already known to be the user's (the pages cache by it)."""
     found: list[MyItem] = []
     for campaign in list_campaigns(session=session):
         if filters.campaign_ids and campaign.id not in filters.campaign_ids:

@@ -21,8 +21,7 @@ from checklists.campaigns import (
 )
 from checklists.events import EventProgress, EventView, list_events
 from checklists.events import event_progress as _event_progress
-from checklists.my_items import Filters, MyItem
-from checklists.my_items import my_items as _my_items
+from checklists.my_items import Filters, MyItem, items_of_units
 from checklists.queries import ChecklistRow, HistoryEntry, directive_titles, item_history, unit_checklist
 from core.i18n import t
 from drills.service import DrillTypeView, list_drill_types
@@ -210,6 +209,12 @@ def event_progress(event_id: int, key: int) -> list[EventProgress]:
 
 
 def my_items(actor: Actor, today: date, key: int) -> list[MyItem]:
-    """Every obligation due now on the units the user may tick, in any state (scope read afresh)."""
+    """Every obligation due now on the units the user may tick, in any state: the scope is read afresh,
+    the items come from the cache until anything changes (a checkbox click does not read them again)."""
+    return _items_of_units(frozenset(scope(actor, "item.done")), today, key)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _items_of_units(unit_ids: frozenset[int], today: date, key: int) -> list[MyItem]:
     with snapshot(state.engine()) as s:
-        return _my_items(actor, session=s, today=today, filters=Filters(statuses=frozenset()))
+        return items_of_units(unit_ids, session=s, today=today, filters=Filters(statuses=frozenset()))
