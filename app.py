@@ -31,6 +31,9 @@ pages = [
     st.Page("app_pages/my_checklist.py", title=state.t("page.checklist"), icon=":material/checklist:", url_path="checklist",
             default=True),
     st.Page("app_pages/my_items.py", title=state.t("page.my_items"), icon=":material/task_alt:", url_path="my-items"),
+    # Listed for anyone who may read some unit (the pickers offer only those units).
+    st.Page("app_pages/workbook.py", title=state.t("page.workbook"), icon=":material/table_view:", url_path="workbook",
+            visibility="visible" if actor is not None and loaders.scope(actor) else "hidden"),
     st.Page("app_pages/events.py", title=state.t("page.events"), icon=":material/thunderstorm:", url_path="events"),
     st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
     st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections.abc import Callable
@@ -213,18 +214,128 @@ def _read_password(*, from_stdin: bool) -> str:
               "(moving them if they are elsewhere). Without it, units already in the tree keep their parent.")
 @_needs_database
 def import_units_cmd(file: Path, parent: str | None, *, engine) -> None:
-    """Create or update org units from a YAML file (see seeds/demo_org.yaml for the format)."""
+    """Create or update org units from a YAML file (see seeds/demo_org.yaml for the format), or from an .xlsx or
+    .csv table with the columns code, parent_code, name_zh, name_en, kind, function (all or nothing)."""
+    from admin.org_import import TABLE_SUFFIXES, import_unit_table
     from content.units import load_unit_specs
     from org.units import import_units
     from store.db import transaction
 
-    specs = load_unit_specs(file)
-    with transaction(engine) as session:
-        result = import_units(specs, session=session, parent_code=parent)
+    table = file.suffix.lower() in TABLE_SUFFIXES
+    specs = None if table else load_unit_specs(file)
+    data = file.read_bytes() if table else b""
+    with _row_errors(), transaction(engine) as session:
+        if table:
+            result = import_unit_table(file.name, data, session=session, parent_code=parent, now=utcnow())
+        else:
+            result = import_units(specs, session=session, parent_code=parent)
     _say("units.imported", created=result.created, updated=result.updated, moved=len(result.moved))
     top = t("units.top_level", _lang())
     for move in result.moved:
         _say("units.moved", code=move.code, old=move.old_parent or top, new=move.new_parent or top)
+
+
+@cli.command("import-users")
+@click.argument("file", type=click.Path(path_type=Path))
+@_needs_database
+def import_users_cmd(file: Path, *, engine) -> None:
+    """Create local accounts from an .xlsx or .csv table with the columns username, display_name, password,
+    roles (e.g. "unit_lead@C01-K01; executive"); all or nothing. An empty password gets a random one-time
+    password, printed once; every imported account changes its password at the first sign-in."""
+    from admin.org_import import import_user_table
+    from store.db import transaction
+
+    data = file.read_bytes()
+    with _row_errors(), transaction(engine) as session:
+        made = import_user_table(file.name, data, session=session, now=utcnow())
+    _say("cli.users_imported", count=len(made))
+    for user in made:
+        grants = "; ".join(f"{role}@{unit}" if unit else role for role, unit in user.grants)
+        _say("cli.user_imported", username=user.username, name=user.display_name,
+             grants=grants or t("cli.no_grants", _lang()))
+        if user.one_time_password:
+            _say("cli.user_one_time_password", username=user.username, password=user.one_time_password)
+
+
+@contextlib.contextmanager
+def _row_errors():
+    """Print each row of a refused table import on its own line before the one-line refusal."""
+    from admin.org_import import RowErrors
+
+    try:
+        yield
+    except RowErrors as exc:
+        for problem in exc.problems:
+            click.secho(problem.message(_lang()), fg="red", err=True)
+        raise
+
+
+def _item_label(item: str, occurrence: str) -> str:
+    return f"{item} [{occurrence}]" if occurrence else item
+
+
+@cli.command("export-status")
+@click.option("--campaign", default=None, help="The season's name or id (default: the only open one).")
+@click.option("--unit", "unit_code", required=True, help="The unit's code.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The .xlsx file to write.")
+@_needs_database
+def export_status_cmd(campaign: str | None, unit_code: str, out: Path, *, engine) -> None:
+    """Write a unit's checklist of a season as an .xlsx workbook to fill in offline (import-status reads it
+    back); print one line per row."""
+    from admin.status_workbook import export_status, read_status
+    from org.queries import unit_by_code
+    from store.db import snapshot
+
+    with snapshot(engine) as session:
+        unit = unit_by_code(unit_code.strip().upper(), session=session)
+        data = export_status(_campaign_id(session, campaign), unit.id, session=session, actor=None, lang=_lang(),
+                             now=utcnow())
+    out.write_bytes(data)
+    rows = read_status(data).rows
+    for row in rows:
+        _say("cli.xl_export_row", row=row.row, item=_item_label(row.item_key, row.occurrence), state=row.state)
+    _say("cli.xl_exported", count=len(rows), file=out)
+
+
+@cli.command("import-status")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--user", "username", required=True, help="Whose import it is: their grants apply, and the log "
+              "names them.")
+@click.option("--dry-run", is_flag=True, help="Check every row and print what would change; change nothing.")
+@_needs_database
+def import_status_cmd(file: Path, username: str, dry_run: bool, *, engine) -> None:
+    """Read a filled-in checklist workbook (from export-status or the app) and apply its changes as the named
+    user, all or nothing; print one line per row. Exits 1, changing nothing, if any row is in error."""
+    from admin.status_workbook import ImportRefused, apply_status_import, counts, read_status, try_status_import
+    from org.accounts import actor_named
+    from store.db import transaction
+
+    parsed = read_status(file.read_bytes())
+    refused = None
+    try:
+        with transaction(engine, bump=not dry_run) as session:
+            actor = actor_named(username, session=session)
+            run = try_status_import if dry_run else apply_status_import
+            plans = run(parsed, session=session, actor=actor, now=utcnow())
+    except ImportRefused as exc:
+        plans, refused = exc.plans, exc
+    lang = _lang()
+    for plan in plans:
+        if plan.outcome == "change":
+            outcome = t("xl.outcome.change" if dry_run or refused else "xl.outcome.changed", lang)
+        else:
+            outcome = plan.message(lang)
+        line = t("cli.xl_row", lang, row=plan.row, item=_item_label(plan.item_key, plan.occurrence),
+                 change=plan.change_text(lang), outcome=outcome)
+        click.secho(line, fg="red" if plan.error else None)
+    _say("xl.summary", **counts(plans))
+    if refused is not None:
+        _fail(refused.code, **refused.params)
+    if any(p.error for p in plans):
+        bad = [str(p.row) for p in plans if p.error]
+        _fail("error.xl_rows_refused", count=len(bad), rows=", ".join(bad))
+    if dry_run:
+        _say("cli.xl_dry_run")
 
 
 @cli.command("rebuild-projections")

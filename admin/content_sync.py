@@ -112,6 +112,7 @@ def _sync_template(t: TemplateModel, *, session: Session, now: datetime) -> Sync
                     evidence_en=item.evidence_en,
                     applies_to=list(item.applies_to) or None,
                     functions=list(item.functions) or None,
+                    requires_evidence=item.requires_evidence,
                 )
             )
     session.flush()

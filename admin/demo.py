@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,6 +16,7 @@ from admin.setup import get_meta, set_meta
 from checklists.campaigns import close_campaign, open_campaign, template_choices
 from checklists.changes import change_item
 from checklists.events import close_event, declare_event
+from checklists.evidence import attach_evidence
 from checklists.queries import unit_checklist
 from content.units import load_unit_specs
 from core.clock import local_zone
@@ -76,6 +79,10 @@ NA_REASONS = [
     "本单位无此类设备 / No such equipment in this unit",
     "该工作由上级单位统一组织 / Organised centrally by the parent unit",
     "本单位不涉及水电厂 / The unit has no hydro plant",
+]
+WAIVER_REASONS = [
+    "纸质原件已归档，扫描件随后补传 / Paper original filed; the scan follows",
+    "报告由上级单位统一出具 / The report is issued by the parent unit",
 ]
 NOTES = [
     "已上传签到表 / Sign-in sheet uploaded",
@@ -245,8 +252,12 @@ def _season(session: Session, campaign, units, people: _People, rng: random.Rand
     for when, unit_id, item_id, occurrence, action, text in plans:
         key = (unit_id, item_id, occurrence)
         v = versions.get(key, 0)
-        change_item(campaign.id, unit_id, item_id, action, expected_version=v, text=text, occurrence=occurrence,
-                    session=session, actor=people.ticker(by_id[unit_id]), now=when)
+        if action == "evidence":
+            attach_evidence(campaign.id, unit_id, item_id, occurrence, text, _demo_file(text), expected_version=v,
+                            session=session, actor=people.ticker(by_id[unit_id]), now=when)
+        else:
+            change_item(campaign.id, unit_id, item_id, action, expected_version=v, text=text, occurrence=occurrence,
+                        session=session, actor=people.ticker(by_id[unit_id]), now=when)
         versions[key] = v + 1
 
 
@@ -282,12 +293,32 @@ def _plan_row(row, unit_id: int, rng: random.Random, *, pace: float, complete: b
     if not (earliest <= when < until):
         return []
     changes = [(when, *key, "done", "")]
+    if row.requires_evidence:  # most attach their proof first; now and then the lead accepts a reason instead
+        if rng.random() < 0.85:
+            photo = "photo" in row.evidence_en.lower()
+            changes.insert(0, (when - timedelta(minutes=10), *key, "evidence",
+                               f"{row.key}{'-photo.jpg' if photo else '.pdf'}"))
+        else:
+            changes = [(when, *key, "done", rng.choice(WAIVER_REASONS))]
     if rng.random() < 0.06:
         changes.append((when + timedelta(minutes=5), *key, "note", rng.choice(NOTES)))
     elif rng.random() < 0.03:
         later = when + (until - when) * rng.uniform(0.2, 0.9)
         changes.append((later, *key, "reopen", ""))
     return changes
+
+
+def _demo_file(name: str) -> bytes:
+    """A small stand-in for an evidence file: a one-page PDF, or a photo (a plain JPEG) for a .jpg name."""
+    if name.endswith(".jpg"):
+        from PIL import Image
+
+        shade = hashlib.sha256(name.encode()).digest()
+        out = io.BytesIO()
+        Image.new("RGB", (160, 120), tuple(shade[:3])).save(out, "JPEG", quality=70)
+        return out.getvalue()
+    return (b"%PDF-1.4\n% PeakReady demo evidence: " + name.encode() + b"\n1 0 obj << /Type /Catalog >> endobj\n"
+            b"trailer << /Root 1 0 R >>\n%%EOF\n")
 
 
 def _event_ready(row) -> datetime:

@@ -4,7 +4,7 @@ by section, and the season's recurring and event checks due now."""
 import streamlit as st
 
 from readiness.series import checklist_summary, section_progress
-from ui import loaders, state, widgets
+from ui import checklist_sections, loaders, state, widgets
 
 st.title(state.t("page.checklist"))
 state.show_flash()
@@ -36,6 +36,7 @@ with right:
                                 format_func=lambda k: state.t(f"cl.show_{k}")) or "all"
 
 everything = loaders.checklist(who, campaign.id, unit.id, key)
+loaders.remember_rows(campaign.id, unit.id, key, everything)  # a tick then patches them (ui.widgets)
 today = state.today()
 rows = [r for r in everything if r.kind == "once"]  # pre-peak readiness counts these
 in_season = [r for r in everything if r.kind != "once" and r.current(today)]  # this period's and events' checks
@@ -72,21 +73,16 @@ with st.expander(state.t("cl.sections"), expanded=False):
 
 
 visible = widgets.filtered(rows, show, today)
-season_visible = widgets.filtered(in_season, show, today)
-if not visible and not season_visible:
+if not visible and not widgets.filtered(in_season, show, today):
     st.info(state.t("cl.nothing_to_show"))
+# Each section is a fragment: a tick reruns only its section, and a closed section draws no items.
 in_peak = today >= campaign.peak_start  # in the peak the season's checks come first, before it the run-up's
 if in_peak:
-    widgets.season_checks(campaign.id, unit.id, season_visible, today, may)
+    checklist_sections.season(campaign.id, unit.id, show, may, everything)
 first_open = next((r.section_key for r in visible if r.status == "open"), None)
-for section in progress.itertuples():
-    items = [r for r in visible if r.section_key == section.section_key]
-    if not items:
-        continue
-    title = getattr(section, f"section_{state.lang()}")
-    expanded = show != "all" or (section.section_key == first_open and not in_peak)
-    with st.expander(f"{title} — {section.done}/{section.applicable}", expanded=expanded):
-        for row in items:
-            widgets.item_row(campaign.id, unit.id, row, today, may)
+for section_key in progress["section_key"]:
+    if any(r.section_key == section_key for r in visible):
+        checklist_sections.section(campaign.id, unit.id, section_key, show,
+                                   show != "all" or (section_key == first_open and not in_peak), may, everything)
 if not in_peak:
-    widgets.season_checks(campaign.id, unit.id, season_visible, today, may)
+    checklist_sections.season(campaign.id, unit.id, show, may, everything)

@@ -1,4 +1,5 @@
-"""Changing an item: tick done, not applicable, reopen, note. Every change is one appended event.
+"""Changing an item: tick done, not applicable, reopen, note. Every change is one appended event
+(attaching an evidence file too, through checklists.evidence).
 
 Each change appends one row to the event log and updates the two projections
 (current status, per-day readiness deltas) in the same transaction. Callers own
@@ -17,9 +18,9 @@ from checklists.occurrences import ONE_OFF
 from checklists.rules import ACTION_TARGET, check_transition, weight_deltas
 from core.clock import format_local, local_day
 from core.errors import InvalidInput, NotFound, StaleWrite
-from org.authz import CHANGE_ACTION, authorize
+from org.authz import CHANGE_ACTION, allowed, authorize
 from org.models import Actor
-from store.schema import Campaign, ChecklistEvent, ChecklistStatus, TemplateItem, User
+from store.schema import Campaign, ChecklistEvent, ChecklistStatus, EvidenceFile, TemplateItem, User
 from store.upsert import add_readiness_delta
 
 
@@ -28,6 +29,8 @@ class ChangeResult:
     status: str
     version: int
     event_id: int
+    note: str = ""  # the occurrence's note and N/A reason after the change (what a page shows)
+    na_reason: str = ""
 
 
 def mark_done(campaign_id: int, unit_id: int, item_id: int, *, expected_version: int, **kw) -> ChangeResult:
@@ -53,6 +56,7 @@ def add_note(campaign_id: int, unit_id: int, item_id: int, *, expected_version: 
 
 
 MAX_TEXT = 2000
+USER_ACTIONS = ("done", "na", "reopen", "note")  # what change_item takes; 'evidence' comes from attaching a file
 
 
 def change_item(
@@ -71,32 +75,56 @@ def change_item(
     """Apply one action to one occurrence of an item (a one-off item: "") if nobody changed it since
     `expected_version`; refused (Forbidden) unless the user holds a role allowing it on the unit
     (done/note: member; N/A, reopen: lead). Only one-off obligations move pre-peak readiness;
-    recurring and triggered occurrences count in the on-time rate (readiness.on_time), from the log."""
+    recurring and triggered occurrences count in the on-time rate (readiness.on_time), from the log.
+
+    An item that requires evidence is ticked done only when the occurrence has a file attached
+    (checklists.evidence), or with a written reason (`text`) from a user who may accept one (a lead:
+    item.waive_evidence); that tick is logged with `evidence_waived`. Bulk ticking and imports come
+    through here, so the rule holds for them too."""
     text = (text or "").strip()
-    if action not in ACTION_TARGET:
+    if action not in USER_ACTIONS:
         raise InvalidInput("error.unknown_action", action=action)
     authorize(actor, CHANGE_ACTION[action], unit_id, session=session)
     if action in ("na", "note") and not text:
         raise InvalidInput("error.reason_required" if action == "na" else "error.note_required")
+    check_text(text)
+    return append_change(campaign_id, unit_id, item_id, occurrence, action, expected_version=expected_version,
+                         session=session, actor=actor, now=now, text=text)
+
+
+def check_text(text: str) -> None:
     if len(text) > MAX_TEXT:
         raise InvalidInput("error.text_too_long", max=MAX_TEXT)
+
+
+def append_change(campaign_id: int, unit_id: int, item_id: int, occurrence: str, action: str, *,
+                  expected_version: int, session: Session, actor: Actor, now: datetime, text: str = "",
+                  evidence_id: int | None = None, evidence_sha256: str | None = None) -> ChangeResult:
+    """Append one event of an authorised action (its text checked) and keep both projections in step:
+    the campaign must be open, the occurrence at `expected_version` (else StaleWrite), the transition
+    allowed. For change_item and checklists.evidence (the action 'evidence': status unchanged)."""
     key = _status_key(campaign_id, unit_id, item_id, occurrence)
     row = session.execute(
-        select(ChecklistStatus, TemplateItem.weight, Campaign.status)
+        select(ChecklistStatus, TemplateItem, Campaign.status)
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(Campaign, Campaign.id == ChecklistStatus.campaign_id)
         .where(*key)
     ).first()
     if row is None:
         raise NotFound("error.item_not_found")
-    status, weight, campaign_status = row
+    status, item, campaign_status = row
     if campaign_status != "open":
         raise InvalidInput("error.campaign_closed")
     if status.version != expected_version:
         raise _stale(status, session)
     before = status.status
-    after = ACTION_TARGET[action] or before
-    check_transition(action, before)
+    after = ACTION_TARGET.get(action) or before
+    if action != "evidence":
+        check_transition(action, before)
+    waived = None
+    if action == "done" and item.requires_evidence and not _has_evidence(session, campaign_id, unit_id, item_id,
+                                                                          occurrence):
+        waived = _waive_evidence(item, text, actor, unit_id, session)
     values: dict[str, object] = {
         "status": after,
         "version": status.version + 1,
@@ -131,14 +159,34 @@ def change_item(
         actor_id=actor.user_id,
         occurred_at=now,
         day=day,
+        evidence_id=evidence_id,
+        evidence_sha256=evidence_sha256,
+        evidence_waived=waived,
     )
     session.add(event)
-    done_d, na_d = weight_deltas(before, after, weight)
+    done_d, na_d = weight_deltas(before, after, item.weight)
     if (done_d or na_d) and occurrence == ONE_OFF:
         add_readiness_delta(session, campaign_id, unit_id, day, done=done_d, na=na_d)
+    note, na_reason = values.get("note", status.note), values.get("na_reason", status.na_reason)
     session.flush()
     session.expire(status)
-    return ChangeResult(after, expected_version + 1, event.id)
+    return ChangeResult(after, expected_version + 1, event.id, note, na_reason)
+
+
+def _has_evidence(session: Session, campaign_id: int, unit_id: int, item_id: int, occurrence: str) -> bool:
+    return session.scalar(select(EvidenceFile.id).where(
+        EvidenceFile.campaign_id == campaign_id, EvidenceFile.unit_id == unit_id, EvidenceFile.item_id == item_id,
+        EvidenceFile.occurrence == occurrence).limit(1)) is not None
+
+
+def _waive_evidence(item: TemplateItem, text: str, actor: Actor, unit_id: int, session: Session) -> bool:
+    """A tick without the file the item requires: allowed with a written reason from a lead only."""
+    name = {"zh": item.text_zh[:60], "en": item.text_en[:60]}
+    if not allowed(actor, "item.waive_evidence", unit_id, session=session):
+        raise InvalidInput("error.evidence_required", item=name)
+    if not text:
+        raise InvalidInput("error.evidence_reason_required", item=name)
+    return True
 
 
 def _status_key(campaign_id: int, unit_id: int, item_id: int, occurrence: str) -> tuple:

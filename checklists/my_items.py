@@ -39,6 +39,8 @@ class Filters:
     statuses: frozenset[str] = field(default_factory=lambda: frozenset({"open"}))
     event_ids: frozenset[int] = frozenset()
     search: str = ""
+    overdue_on: date | None = None  # set: only the items overdue on this day
+
 
     def keep(self, item: MyItem) -> bool:
         r = item.row
@@ -50,6 +52,7 @@ class Filters:
                 and (not self.disciplines or r.discipline in self.disciplines)
                 and (not self.statuses or r.status in self.statuses)
                 and (not self.event_ids or r.event_id in self.event_ids)
+                and (self.overdue_on is None or r.overdue(self.overdue_on))
                 and all(w in text for w in words))
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from checklists.changes import ChangeResult
 from checklists.occurrences import ONE_OFF, kind_of, period_first_day
 from core.clock import as_utc, local_day
 from core.errors import NotFound
@@ -19,6 +20,7 @@ from store.schema import (
     ChecklistEvent,
     ChecklistStatus,
     Directive,
+    EvidenceFile,
     Obligation,
     SeasonEvent,
     Template,
@@ -61,6 +63,8 @@ class ChecklistRow:
     event_starts_at: datetime | None = None
     event_ends_at: datetime | None = None
     trigger_when: str | None = None  # an event check: before (landfall), during or after the event
+    requires_evidence: bool = False  # ticked done only with a file, or with a reason a lead accepts
+    evidence_count: int = 0  # evidence files attached to this occurrence
 
     @property
     def kind(self) -> str:
@@ -98,9 +102,12 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    files = (select(EvidenceFile.item_id, EvidenceFile.occurrence, func.count().label("n"))
+             .where(EvidenceFile.campaign_id == campaign_id, EvidenceFile.unit_id == unit_id)
+             .group_by(EvidenceFile.item_id, EvidenceFile.occurrence).subquery())
     rows = session.execute(
         select(ChecklistStatus, TemplateItem, TemplateSection, Template.key, CampaignTemplate.anchor_on,
-               User.display_name, Obligation.due_at, SeasonEvent)
+               User.display_name, Obligation.due_at, SeasonEvent, files.c.n)
         .join(Obligation, (Obligation.campaign_id == ChecklistStatus.campaign_id)
               & (Obligation.unit_id == ChecklistStatus.unit_id) & (Obligation.item_id == ChecklistStatus.item_id)
               & (Obligation.occurrence == ChecklistStatus.occurrence))
@@ -111,6 +118,8 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
         .join(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
               & (CampaignTemplate.campaign_id == campaign_id))
         .outerjoin(User, User.id == ChecklistStatus.updated_by)
+        .outerjoin(files, (files.c.item_id == ChecklistStatus.item_id)
+                   & (files.c.occurrence == ChecklistStatus.occurrence))
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == unit_id)
         .order_by(CampaignTemplate.position, TemplateSection.position, TemplateItem.position,
                   ChecklistStatus.occurrence)
@@ -157,8 +166,10 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             event_starts_at=as_utc(ev.starts_at) if ev is not None else None,
             event_ends_at=as_utc(ev.ends_at) if ev is not None and ev.ends_at else None,
             trigger_when=i.trigger_when,
+            requires_evidence=bool(i.requires_evidence),
+            evidence_count=n_files or 0,
         )
-        for st, i, s, template_key, anchor, who, due_at, ev in rows
+        for st, i, s, template_key, anchor, who, due_at, ev, n_files in rows
     ]
 
 
@@ -181,7 +192,9 @@ class HistoryEntry:
     action: str
     status_before: str
     status_after: str
-    text: str
+    text: str  # an N/A reason, a note, or an evidence file's name
+    evidence_sha256: str | None = None  # an 'evidence' event: the file's SHA-256 when it was attached
+    evidence_waived: bool = False  # a 'done' without the evidence the item requires, on a reason a lead accepted
 
 
 def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Session, actor: Actor | None = None,
@@ -198,6 +211,8 @@ def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Sessi
             ChecklistEvent.status_before,
             ChecklistEvent.status_after,
             ChecklistEvent.text,
+            ChecklistEvent.evidence_sha256,
+            ChecklistEvent.evidence_waived,
         )
         .join(User, User.id == ChecklistEvent.actor_id)
         .where(
@@ -208,9 +223,16 @@ def item_history(campaign_id: int, unit_id: int, item_id: int, *, session: Sessi
         )
         .order_by(ChecklistEvent.id)
     )
-    return [HistoryEntry(as_utc(w), who, a, b, af, t) for w, who, a, b, af, t in rows]
+    return [HistoryEntry(as_utc(w), who, a, b, af, t, sha, bool(waived)) for w, who, a, b, af, t, sha, waived in rows]
 
 
 def directive_titles(*, session: Session) -> dict[str, dict[str, str]]:
     """Each directive's short title in both languages, by ID."""
     return {d.id: {"zh": d.title_zh, "en": d.title_en} for d in session.scalars(select(Directive))}
+
+
+def after_change(row: ChecklistRow, result: ChangeResult, who: str, when: datetime) -> ChecklistRow:
+    """The row as `unit_checklist` reads it once the change that gave `result` (by `who`, at `when`) is
+    committed: what a page shows after its own tick without reading the unit's checklist again."""
+    return replace(row, status=result.status, version=result.version, note=result.note,
+                   na_reason=result.na_reason, updated_by=who, updated_at=when)

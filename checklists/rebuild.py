@@ -146,7 +146,9 @@ def _obligations(campaign: Campaign) -> Select:
 def _expected_status(campaign: Campaign) -> Select:
     """Per obligation, the status row the service keeps: the state after its latest event (by the
     version chain), how many events it has, the latest note (a note, or a tick carrying one), and the
-    N/A reason while it is N/A."""
+    N/A reason while it is N/A. An 'evidence' event (a file attached) counts as a version and as the
+    latest change, keeps the status (its status_after is its status_before) and is no note: its text
+    is the file's name. A tick a lead accepted without evidence carries its reason as a note."""
     ev, ob = ChecklistEvent, Obligation
     of_this_item = (ev.campaign_id == campaign.id, ev.unit_id == ob.unit_id, ev.item_id == ob.item_id,
                     ev.occurrence == ob.occurrence)

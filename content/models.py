@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, StrictInt, field_validator, model_serializer, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    StrictBool,
+    StrictInt,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from core.fields import KEY_PATTERN, Strict, chinese_text, english_text
 
@@ -108,6 +116,9 @@ class Item(Strict):
     # the departments it applies to (see `applies`).
     applies_to: list[UnitKind] = Field(default_factory=list)
     functions: list[Discipline] = Field(default_factory=list)
+    # Ticked done only with a file attached (a photo, PDF, spreadsheet or Word file), or with a
+    # written reason that a lead accepts (checklists.changes).
+    requires_evidence: StrictBool = False
 
     _zh = field_validator("text_zh", "evidence_zh")(chinese_text)
     _en = field_validator("text_en", "evidence_en")(english_text)
@@ -123,6 +134,8 @@ class Item(Strict):
                     data.pop(name, None)
             if self.recurs_within == "peak":
                 data.pop("recurs_within", None)
+            if not self.requires_evidence:
+                data.pop("requires_evidence", None)
         return data
 
     @model_validator(mode="after")

@@ -53,6 +53,14 @@ class Settings(BaseSettings):
         description="Single sign-on: the provider name passed to st.login when .streamlit/secrets.toml defines "
         "several ([auth.NAME]); empty: st.login() with the provider defined in [auth] itself.",
     )
+    evidence_dir: Path | None = Field(
+        default=None,
+        description="Where evidence files (photos, PDFs, spreadsheets, Word files) are kept. Empty: in the "
+        "database, which every app server sees. Set: a directory every app server shares (e.g. a network "
+        "mount); files are named by their SHA-256 (ab/abcdef…) and written atomically.",
+    )
+    evidence_max_mb: float = Field(default=10, gt=0, le=200,
+                                   description="The largest evidence file accepted, in megabytes.")
     now: datetime | None = Field(
         default=None,
         description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "
@@ -67,6 +75,11 @@ class Settings(BaseSettings):
         if isinstance(v, str) and len(v) == 10:
             return datetime.combine(date.fromisoformat(v), time(9, 0))
         return v
+
+    @field_validator("evidence_dir", mode="before")
+    @classmethod
+    def _no_dir(cls, v: object) -> object:
+        return None if v is None or (isinstance(v, str) and not v.strip()) else v
 
     @field_validator("sso_claim")
     @classmethod

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from core.clock import as_utc
-from core.errors import AuthError, InvalidInput
+from core.errors import AuthError, Forbidden, InvalidInput, NotFound
 from org import audit
 from org.authz import authorize
 from org.models import Actor, Role
@@ -109,6 +109,17 @@ def create_user(
                  after={"name": user.display_name, "grants": granted, "must_change_password": must_change_password},
                  session=session, actor=actor, now=now)
     return user
+
+
+def actor_named(username: str, *, session: Session) -> Actor:
+    """The active user with this username, as the actor of a command run in their name (their grants
+    apply); NotFound if there is none, Forbidden if the account is deactivated."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound("error.user_not_found", user=username)
+    if not user.is_active:
+        raise Forbidden("error.account_inactive")
+    return Actor(user.id, user.username, user.display_name)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,8 @@ from core.errors import Forbidden
 from org.models import Actor, Role
 from store.schema import OrgUnit, RoleGrant, User
 
-ITEM_ACTIONS = ("item.done", "item.note", "item.evidence", "item.na", "item.reopen")
+# item.waive_evidence: tick an item that requires evidence done without a file, on a written reason.
+ITEM_ACTIONS = ("item.done", "item.note", "item.evidence", "item.na", "item.reopen", "item.waive_evidence")
 DRILL_ACTIONS = ("drill.plan", "drill.change", "drill.cancel", "drill.review")
 # Declaring a heat wave, typhoon/rainstorm warning or orderly-power-use order for units, and closing it.
 EVENT_ACTIONS = ("event.declare",)
@@ -38,14 +39,15 @@ _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
 # items only when also granted a unit role: nothing of the admin's own row touches items.
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     "unit_member": _MEMBER,
-    "unit_lead": _MEMBER | {"item.na", "item.reopen", "declaration.sign", "event.declare"},
+    "unit_lead": _MEMBER | {"item.na", "item.reopen", "item.waive_evidence", "declaration.sign", "event.declare"},
     "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS, "event.declare"}),
     "executive": frozenset({"unit.read"}),
     "admin": frozenset({"unit.read", *ADMIN_ACTIONS}),
 }
 
 # What each checklist change (checklists.changes) needs.
-CHANGE_ACTION = {"done": "item.done", "na": "item.na", "reopen": "item.reopen", "note": "item.note"}
+CHANGE_ACTION = {"done": "item.done", "na": "item.na", "reopen": "item.reopen", "note": "item.note",
+                 "evidence": "item.evidence"}
 
 
 @dataclass(frozen=True)

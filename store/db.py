@@ -89,6 +89,14 @@ def bump_change_counter(session: Session) -> None:
     session.execute(text("UPDATE change_counter SET value = value + 1 WHERE id = 1"))
 
 
+def bump_and_read_change_counter(session: Session) -> int:
+    """Count one more change and return the counter as this transaction leaves it (the row is locked
+    from the update on, so the value is exactly the one the commit publishes). For a caller that
+    opened the transaction with bump=False and wants to know the key its change becomes."""
+    bump_change_counter(session)
+    return change_counter(session)
+
+
 def change_counter(session: Session) -> int:
     """How many writing transactions have committed: the pages' cache key."""
     return int(session.execute(text("SELECT value FROM change_counter WHERE id = 1")).scalar() or 0)

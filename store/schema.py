@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -39,7 +40,8 @@ NAMING = {
 }
 
 STATUSES = ("open", "done", "na")
-ACTIONS = ("done", "na", "reopen", "note")
+ACTIONS = ("done", "na", "reopen", "note", "evidence")
+EVIDENCE_STORAGE = ("db", "dir")
 CRITICALITY_WEIGHT = {"critical": 3, "major": 2, "normal": 1}
 ROLES = ("unit_member", "unit_lead", "drill_coordinator", "executive", "admin")
 
@@ -143,6 +145,8 @@ class TemplateItem(Base):
     # The unit kinds and department functions the item applies to (content.models.applies); NULL: all.
     applies_to: Mapped[list[str] | None] = mapped_column(JSON)
     functions: Mapped[list[str] | None] = mapped_column(JSON)
+    # Ticked done only with a file attached (evidence_files), or with a written reason a lead accepts.
+    requires_evidence: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class DrillType(Base):
@@ -358,13 +362,44 @@ class CampaignUnit(Base):
 # ── The checklist event log (append-only) and its projections ────────────────
 
 
+class EvidenceFile(Base):
+    """A file attached to one occurrence of an item of one unit as proof (a photo, a PDF, a spreadsheet,
+    a Word file). Never updated or deleted (database triggers refuse both, see migration 0008); each
+    attachment is also an 'evidence' event of the log carrying the file's SHA-256.
+
+    `content_type` is the type judged from the content (checklists.evidence.sniff), never from the name;
+    `file_name` is as uploaded and shown as plain text only. The bytes are in `data` (storage "db") or in
+    the configured evidence directory under their SHA-256 (storage "dir", `data` NULL).
+    """
+
+    __tablename__ = "evidence_files"
+    __table_args__ = (
+        CheckConstraint("storage IN ('db','dir')", name="storage"),
+        Index("ix_evidence_files_item", "campaign_id", "unit_id", "item_id", "occurrence"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"))
+    occurrence: Mapped[str] = mapped_column(String(32), default="", server_default="")  # see Obligation
+    file_name: Mapped[str] = mapped_column(Text)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage: Mapped[str] = mapped_column(String(8))
+    data: Mapped[bytes | None] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary)  # photos: a JPEG of at most 320 px
+    uploaded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
 class ChecklistEvent(Base):
     """One change to one item of one unit in one campaign. Never updated or deleted
     (a database trigger refuses both, see the first migration)."""
 
     __tablename__ = "checklist_events"
     __table_args__ = (
-        CheckConstraint("action IN ('done','na','reopen','note')", name="action"),
+        CheckConstraint("action IN ('done','na','reopen','note','evidence')", name="action"),
         Index("ix_checklist_events_item", "campaign_id", "unit_id", "item_id", "occurrence", "id"),
         # Each version of an occurrence's state has at most one successor: two writers that both saw
         # version n cannot both append, whatever the service does.
@@ -384,6 +419,11 @@ class ChecklistEvent(Base):
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
     day: Mapped[date] = mapped_column(Date)  # local calendar day of occurred_at
+    # An 'evidence' event: the file attached and its SHA-256 at that moment (a file replaced later shows).
+    evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_files.id"))
+    evidence_sha256: Mapped[str | None] = mapped_column(String(64))
+    # A 'done' of an item requiring evidence that had no file: a lead accepted the written reason (`text`).
+    evidence_waived: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class ChecklistStatus(Base):

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from admin.demo import demo_account_rows
+from checklists import evidence as evidence_files
 from checklists.campaigns import (
     CampaignView,
     TemplateChoice,
@@ -106,6 +107,36 @@ def checklist(actor: Actor, campaign_id: int, unit_id: int, key: int) -> list[Ch
 def _checklist(campaign_id: int, unit_id: int, key: int) -> list[ChecklistRow]:
     with snapshot(state.engine()) as s:
         return unit_checklist(campaign_id, unit_id, session=s)
+
+
+SHOWN = "shown_rows"  # session key: {(campaign, unit): (change key, rows)} the checklist last drew
+
+
+def remember_rows(campaign_id: int, unit_id: int, key: int, rows: list[ChecklistRow]) -> None:
+    st.session_state.setdefault(SHOWN, {})[(campaign_id, unit_id)] = (key, rows)
+
+
+def patch_row(campaign_id: int, unit_id: int, key_after: int, row: ChecklistRow) -> None:
+    """After this tab's own change, which the database counted as `key_after`: when the rows it drew were
+    those of the key just before, they with this one row changed are exactly the rows of `key_after`
+    (nobody else wrote in between), so the next draw need not read the unit's whole checklist again."""
+    shown = st.session_state.get(SHOWN, {}).get((campaign_id, unit_id))
+    if shown is None or shown[0] != key_after - 1:
+        return
+    rows = [row if (r.item_id, r.occurrence) == (row.item_id, row.occurrence) else r for r in shown[1]]
+    remember_rows(campaign_id, unit_id, key_after, rows)
+
+
+def checklist_now(actor: Actor, campaign_id: int, unit_id: int) -> list[ChecklistRow]:
+    """The unit's rows as they are now: those this tab has just patched when still current, else read."""
+    key = state.change_key()
+    shown = st.session_state.get(SHOWN, {}).get((campaign_id, unit_id))
+    if shown is not None and shown[0] == key:
+        authorize(actor, "unit.read", unit_id)
+        return shown[1]
+    rows = checklist(actor, campaign_id, unit_id, key)
+    remember_rows(campaign_id, unit_id, key, rows)
+    return rows
 
 
 def history(actor: Actor, campaign_id: int, unit_id: int, item_id: int, occurrence: str = "") -> list[HistoryEntry]:
@@ -218,3 +249,25 @@ def my_items(actor: Actor, today: date, key: int) -> list[MyItem]:
 def _items_of_units(unit_ids: frozenset[int], today: date, key: int) -> list[MyItem]:
     with snapshot(state.engine()) as s:
         return items_of_units(unit_ids, session=s, today=today, filters=Filters(statuses=frozenset()))
+
+
+# Evidence files: read only while an item's evidence panel is open, never cached (the access check and
+# the file's hash check run on every read).
+
+
+def evidence_list(actor: Actor, campaign_id: int, unit_id: int, item_id: int,
+                  occurrence: str = "") -> list[evidence_files.EvidenceMeta]:
+    """The files attached to an item occurrence, newest first, for a user who may read the unit."""
+    with snapshot(state.engine()) as s:
+        return evidence_files.evidence_of(campaign_id, unit_id, item_id, occurrence, session=s, actor=actor)
+
+
+def evidence_content(actor: Actor, evidence_id: int) -> tuple[evidence_files.EvidenceMeta, bytes]:
+    """A file's bytes for a user who may read its unit; refused (a DomainError) when it was changed or is gone."""
+    with snapshot(state.engine()) as s:
+        return evidence_files.read_evidence(evidence_id, session=s, actor=actor)
+
+
+def evidence_thumbnail(actor: Actor, evidence_id: int) -> bytes | None:
+    with snapshot(state.engine()) as s:
+        return evidence_files.thumbnail(evidence_id, session=s, actor=actor)

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import clock
 from core.config import get_settings
@@ -93,6 +94,22 @@ def resolve_actor() -> Actor | None:
         return _sso_sign_in(now)
     _remember(check)
     return check.actor
+
+
+def fragment_rerun() -> bool:
+    """Whether this run is a fragment's own rerun (a tick in a checklist section), not a run of the page."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def still_signed_in() -> bool:
+    """Whether this tab's session is still valid, checked on a fragment's own rerun (a run of the page
+    has just checked it in app.py): a section ticked after a sign-out elsewhere sends the tab back to
+    the sign-in form instead of drawing the section again."""
+    if not fragment_rerun():
+        return True
+    session_id = st.session_state.get(SESSION)
+    return session_id is not None and sessions.check_session(session_id, engine=engine(), now=utcnow()).valid
 
 
 def _remember(check: sessions.SessionCheck) -> None:

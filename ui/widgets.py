@@ -8,11 +8,11 @@ from datetime import date
 import streamlit as st
 
 from checklists.changes import MAX_TEXT, change_item
-from checklists.queries import ChecklistRow
+from checklists.queries import ChecklistRow, after_change
 from core.clock import format_local
 from readiness.series import template_progress
-from store.db import transaction
-from ui import loaders, state
+from store.db import bump_and_read_change_counter, transaction
+from ui import evidence_forms, loaders, state
 
 STATUS_ICON = {"open": ":material/check_box_outline_blank:", "done": ":green[:material/check_box:]", "na": ":gray[:material/do_not_disturb_on:]"}
 CRIT_BADGE = {"critical": ":red-badge[{}]", "major": ":orange-badge[{}]", "normal": ":gray-badge[{}]"}
@@ -68,9 +68,12 @@ def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text:
     item = getattr(row, f"text_{state.lang()}")
 
     def call() -> str:
-        with transaction(state.engine()) as session:
-            change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
-                        text=text, session=session, actor=who, now=state.utcnow(), occurrence=row.occurrence)
+        now = state.utcnow()
+        with transaction(state.engine(), bump=False) as session:
+            done = change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
+                               text=text, session=session, actor=who, now=now, occurrence=row.occurrence)
+            key = bump_and_read_change_counter(session)
+        loaders.patch_row(campaign_id, unit_id, key, after_change(row, done, who.display_name, now))
         st.session_state.pop(PENDING, None)
         return state.t(f"cl.saved_{action}", item=item[:40])
 
@@ -87,47 +90,66 @@ def item_row(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may
     (`may`: the user's actions on the unit, org.authz; the service refuses the others anyway).
     `key_prefix` keeps widget keys apart where one page lists items of several units or seasons."""
     lang = state.lang()
+    # Few elements per row (a 200-item unit draws thousands): the text and its line of facts in one
+    # Markdown block, the buttons in one horizontal container that wraps on a phone.
     text_col, btn_col = st.columns([5, 3], vertical_alignment="center")
     with text_col:
         badge = CRIT_BADGE[row.criticality].format(state.t(f"crit.{row.criticality}"))
         due = _due_text(row)
         if row.overdue(today):
             due = f":red[**{due} · {state.t('cl.overdue')}**]"
+        facts = [due, state.t(f"disc.{row.discipline}"), state.t("cl.sources", ids=", ".join(row.sources)),
+                 state.t("cl.evidence", text=getattr(row, f"evidence_{lang}"))]
+        if files := evidence_forms.summary(row):
+            facts.append(files)
+        if row.updated_at:
+            facts.append(state.t("cl.last_change", who=state.escape_markdown(row.updated_by or "-"),
+                                 when=format_local(row.updated_at)))
         # Template texts are our own content (Markdown is safe there); what users typed is shown as
-        # plain text only (st.text parses neither Markdown nor HTML).
-        st.markdown(f"{STATUS_ICON[row.status]} {badge} {_occurrence_badge(row)}{getattr(row, f'text_{lang}')}")
-        st.caption(f"{due} · {state.t(f'disc.{row.discipline}')} · "
-                   f"{state.t('cl.sources', ids=', '.join(row.sources))} · "
-                   f"{state.t('cl.evidence', text=getattr(row, f'evidence_{lang}'))}")
+        # plain text only (st.text parses neither Markdown nor HTML), names escaped.
+        st.markdown(f"{STATUS_ICON[row.status]} {badge} {_occurrence_badge(row)}{getattr(row, f'text_{lang}')}  \n"
+                    f":small[:gray[{' · '.join(facts)}]]")
         if row.na_reason:
             plain(state.t("cl.na_reason", text=row.na_reason))
         if row.note:
             plain(state.t("cl.note", text=row.note))
-        if row.updated_at:
-            plain(state.t("cl.last_change", who=row.updated_by, when=format_local(row.updated_at)))
-    with btn_col:
-        b1, b2, b3, b4 = st.columns([1.3, 1.1, 1, 0.6])
+    with btn_col, st.container(horizontal=True, gap="small", vertical_alignment="center"):
         args = (campaign_id, unit_id, row)
         k = f"{key_prefix}{row.row_key}"
         if row.status == "done":
             if "item.reopen" in may:
-                b1.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
+                st.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
+        elif "item.done" in may and row.requires_evidence and not row.evidence_count:
+            # No file yet: a lead may tick it on a written reason; anyone else is told to attach one.
+            if "item.waive_evidence" in may:
+                st.button(state.t("cl.btn_done"), key=f"done_{k}", type="primary", on_click=_open_form,
+                          args=("waive", k))
+            else:
+                st.caption(f":material/attach_file: {state.t('evd.need_file')}", help=state.t("evd.done_hint"),
+                           width="content")
         elif "item.done" in may:
-            b1.button(state.t("cl.btn_done"), key=f"done_{k}", type="primary", on_click=_apply, args=(*args, "done"))
+            st.button(state.t("cl.btn_done"), key=f"done_{k}", type="primary", on_click=_apply, args=(*args, "done"))
         if row.status == "na":
             if "item.reopen" in may:
-                b2.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
+                st.button(state.t("cl.btn_reopen"), key=f"reopen_{k}", on_click=_apply, args=(*args, "reopen"))
         elif "item.na" in may:
-            b2.button(state.t("cl.btn_na"), key=f"na_{k}", on_click=_open_form, args=("na", k))
+            st.button(state.t("cl.btn_na"), key=f"na_{k}", on_click=_open_form, args=("na", k))
         if "item.note" in may:
-            b3.button(state.t("cl.btn_note"), key=f"note_{k}", on_click=_open_form, args=("note", k))
-        b4.button(":material/history:", key=f"history_{k}", help=state.t("cl.history"), type="tertiary",
+            st.button(state.t("cl.btn_note"), key=f"note_{k}", on_click=_open_form, args=("note", k))
+        st.button(":material/history:", key=f"history_{k}", help=state.t("cl.history"), type="tertiary",
                   on_click=_toggle_history, args=(k,))
+        st.button(":material/attach_file:", key=f"evidence_{k}", help=state.t("evd.button_help"), type="tertiary",
+                  on_click=evidence_forms.toggle, args=(k,))
     if st.session_state.get(HISTORY) == k:
         _history(campaign_id, unit_id, row)
+    if evidence_forms.is_open(k):
+        evidence_forms.panel(campaign_id, unit_id, row, may, k)
     pending = st.session_state.get(PENDING)
-    if pending and pending[1] == k and f"item.{pending[0]}" in may:
-        _reason_form(campaign_id, unit_id, row, pending[0], k)
+    if pending and pending[1] == k:
+        if pending[0] == "waive" and "item.waive_evidence" in may and row.status != "done":
+            _reason_form(campaign_id, unit_id, row, "done", k, title="evd.waive_form_title", label="evd.waive_reason")
+        elif pending[0] in ("na", "note") and f"item.{pending[0]}" in may:
+            _reason_form(campaign_id, unit_id, row, pending[0], k)
 
 
 def filtered(rows: Sequence[ChecklistRow], show: str, today: date) -> list[ChecklistRow]:
@@ -192,7 +214,7 @@ def _history(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
                 state.t("cl.col_who"): e.who,
                 state.t("cl.col_action"): state.t(f"cl.btn_{e.action}"),
                 state.t("cl.col_status"): f"{state.t(f'status.{e.status_before}')} → {state.t(f'status.{e.status_after}')}",
-                state.t("cl.col_text"): e.text,
+                state.t("cl.col_text"): _history_text(e),
             }
             for e in reversed(log)
         ],
@@ -201,12 +223,24 @@ def _history(campaign_id: int, unit_id: int, row: ChecklistRow) -> None:
     )
 
 
-def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, k: str) -> None:
-    """The reason (N/A) or note form under an item; its buttons act in callbacks, before the rerun."""
+def _history_text(e) -> str:
+    """An event's words: a file attached shows its name and the start of its SHA-256 (a replaced file
+    then shows as another hash); a tick without the evidence required shows the reason accepted."""
+    if e.action == "evidence":
+        return state.t("evd.history_file", name=e.text, sha=(e.evidence_sha256 or "")[:12])
+    if e.evidence_waived:
+        return state.t("evd.history_waived", text=e.text)
+    return e.text
+
+
+def _reason_form(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, k: str, *, title: str = "",
+                 label: str = "") -> None:
+    """The reason (N/A), note, or reason-without-evidence (done) form under an item; its buttons act in
+    callbacks, before the rerun."""
     item = getattr(row, f"text_{state.lang()}")[:40]
     with st.form(f"form_{action}_{k}"):
-        st.markdown(state.t(f"cl.{action}_form_title", item=item))
-        label = state.t("cl.reason") if action == "na" else state.t("cl.note_text")
+        st.markdown(state.t(title or f"cl.{action}_form_title", item=item))
+        label = state.t(label) if label else state.t("cl.reason") if action == "na" else state.t("cl.note_text")
         st.text_input(label, key=f"text_{action}_{k}", max_chars=MAX_TEXT)
         ok, cancel = st.columns(2)
         ok.form_submit_button(state.t("cl.confirm"), type="primary", on_click=_confirm,

@@ -24,12 +24,15 @@ def _pick(label: str, options: dict, key: str, default: Sequence = ()) -> frozen
     return frozenset(chosen)
 
 
-def filters(items: Sequence[MyItem], template_names: dict[str, str]) -> Filters:
+def filters(items: Sequence[MyItem], template_names: dict[str, str], today: date) -> Filters:
     """The search box and filters, with options taken from the items themselves."""
     lang = state.lang()
     search = st.text_input(state.t("my.search"), key="my_search", max_chars=100,
                            placeholder=state.t("my.search_hint"))
-    statuses = _pick(state.t("my.status"), {s: state.t(f"status.{s}") for s in STATUSES}, "my_status", ["open"])
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    with left:
+        statuses = _pick(state.t("my.status"), {s: state.t(f"status.{s}") for s in STATUSES}, "my_status", ["open"])
+    overdue = right.toggle(state.t("my.overdue_only"), key="my_overdue")
     with st.expander(state.t("my.more_filters")):
         a, b = st.columns(2)
         campaigns = _pick(state.t("cl.campaign"), {i.campaign_id: i.campaign_name for i in items}, "my_campaigns")
@@ -44,7 +47,8 @@ def filters(items: Sequence[MyItem], template_names: dict[str, str]) -> Filters:
                                 "my_disciplines")
         events = _pick(state.t("my.event"), {i.row.event_id: i.row.event_name for i in items if i.row.event_id},
                        "my_events")
-    return Filters(campaigns, templates, sections, disciplines, statuses, events, search)
+    return Filters(campaigns, templates, sections, disciplines, statuses, events, search,
+                   overdue_on=today if overdue else None)
 
 
 def item_list(items: Sequence[MyItem], today: date) -> None:

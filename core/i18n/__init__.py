@@ -7,7 +7,7 @@ test fails when a key lacks either language.
 
 from __future__ import annotations
 
-from core.i18n import admin, auth, catalogue, cli, events, sso, units, work
+from core.i18n import admin, auth, catalogue, cli, events, evidence, exchange, sso, units, work
 
 LANGUAGES = ("zh", "en")
 
@@ -22,15 +22,20 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     return merged
 
 
-STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS)
+STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
+                 evidence.STRINGS, exchange.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:
-    """The text for `key` in `lang`, placeholders filled; status/action codes in params are translated."""
+    """The text for `key` in `lang`, placeholders filled; status/action codes in params are translated, and
+    a param given in both languages ({"zh": …, "en": …}) is taken in `lang`."""
     entry = STRINGS.get(key)
     if entry is None:
         return key
     text = entry.get(lang) or entry.get("zh") or key
+    for name, value in params.items():  # a text given in both languages, e.g. an item's: {"zh": …, "en": …}
+        if isinstance(value, dict) and lang in value:
+            params[name] = value[lang]
     for name in ("status", "action"):
         value = params.get(name)
         if isinstance(value, str):

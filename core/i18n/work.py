@@ -9,6 +9,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "my.search": {"zh": "搜索条目", "en": "Search the items"},
     "my.search_hint": {"zh": "输入关键词，如 电缆、值班", "en": "words from the item, e.g. cable, duty"},
     "my.status": {"zh": "状态", "en": "State"},
+    "my.overdue_only": {"zh": "只看逾期", "en": "Overdue only"},
+    "cl.section_now": {"zh": "本分项现已完成 {done}/{applicable}", "en": "This section now: {done}/{applicable} done"},
     "my.more_filters": {"zh": "更多筛选", "en": "More filters"},
     "my.template": {"zh": "模板", "en": "Template"},
     "my.discipline": {"zh": "专业", "en": "Discipline"},

@@ -49,6 +49,16 @@ def test_the_lead_sees_the_open_items_of_their_county_overdue_first_and_can_sear
     assert all("电缆" in m.value or "cable" in m.value.lower() for m in at.markdown if m.value.startswith(":"))
 
 
+def test_the_overdue_toggle_leaves_only_the_overdue_items(app):
+    at = my_items_page(app)
+    n, overdue = (int(x) for x in re.findall(r"\d+", count_line(at)))
+    assert 0 < overdue < n
+    at.toggle(key="my_overdue").set_value(True).run()
+    assert [int(x) for x in re.findall(r"\d+", count_line(at))] == [overdue, overdue]
+    facts = [m.value for m in at.markdown if ":small[" in m.value]  # each item's line of facts
+    assert len(facts) == overdue and all(":red[**" in f for f in facts)
+
+
 def test_two_items_ticked_at_once_with_one_note_become_two_events(app, demo_db):
     at = my_items_page(app)
     before = events(demo_db)

@@ -2,9 +2,9 @@
 
 It knows no page by name. For a signed-in account it opens every page in a fresh
 session, lists every control (selectboxes, radios, segmented controls / pills,
-date inputs, toggles, checkboxes, multiselects, text inputs and buttons) and then,
-each from a fresh session, tries it: the first few options of a choice, a date
-moved back, a toggle flipped, a button clicked. Controls that only appear after an
+date inputs, toggles, checkboxes, multiselects, text inputs, file uploaders and
+buttons) and then, each from a fresh session, tries it: the first few options of a
+choice, a date moved back, a toggle flipped, a small PNG uploaded, a button clicked. Controls that only appear after an
 action (a reason form under an item, say) are explored one level further. Many
 controls of one kind in a list (a "Done" button per item) are a *family*; a few of
 each family are tried.
@@ -12,20 +12,32 @@ each family are tried.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from core import clock
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("selectbox", "radio", "button_group", "date_input", "toggle", "checkbox", "multiselect", "text_input",
-         "text_area", "button")
+         "text_area", "file_uploader", "button")
 NASTY_TEXT = "<script>alert(1)</script> ![x](http://example.invalid/t.png) [a](javascript:alert(1)) " + "长" * 300
+
+
+def _small_png() -> bytes:
+    """A small photo, as a phone would upload it (the app judges files by their content)."""
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (40, 120, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+SMALL_PNG = _small_png()
 OPTIONS_TRIED = 3
 PER_FAMILY = 2
 
@@ -47,10 +59,16 @@ class Control:
     def family(self) -> str:
         """Controls of one kind differing only in their ids (one per list row: an item, its occurrence
         "2027-W27" or "E12", an event) form a family."""
+        if self.kind == "expander":  # the sections of a list ("sec_<filter>_<section>") are one family
+            return f"expander:{'_'.join(self.key.split('_')[:2])}"
         name = re.sub(r"\d+", "#", self.key) if self.key else self.label
         return f"{self.kind}:{name}"
 
     def find(self, at: AppTest):
+        if self.kind == "expander":
+            if not any(expander_key(e) == self.key for e in at.expander):
+                raise LookupError(f"expander with key {self.key!r} is gone")
+            return at
         if self.key is not None:
             found = [w for w in getattr(at, self.kind) if w.key == self.key]
             if not found:
@@ -69,6 +87,9 @@ class Step:
     description: str
 
     def apply(self, at: AppTest) -> None:
+        if self.control.kind == "expander":  # a section drawn only while open: open it, as a click does
+            self.control.find(at).session_state[self.control.key] = True
+            return
         _touch(self.control.find(at), self.control.kind, self.variant)
 
 
@@ -90,11 +111,24 @@ def controls_of(at: AppTest) -> list[Control]:
                 keyless[label] = nth + 1
             if not getattr(w, "disabled", False):
                 found.append(Control(kind, w.key, nth, label))
+    for e in at.expander:  # an expander that keeps its state (lazy content) is a control too
+        key = expander_key(e)
+        if key is not None and not e.proto.expanded:
+            found.append(Control("expander", key, 0, e.label))
     return found
+
+
+def expander_key(e) -> str | None:
+    """The user key of an expander that keeps its open state (its element id ends with the key)."""
+    element_id = getattr(e.proto, "id", "")
+    match = re.fullmatch(r"\$\$ID-[0-9a-f]+-(.+)", element_id or "")
+    return match.group(1) if match else None
 
 
 def variants(at: AppTest, control: Control) -> list[tuple[int, str]]:
     """The touches worth trying on a control: first few options, a date moved back, a click …"""
+    if control.kind == "expander":
+        return [(0, "open")]
     w = control.find(at)
     kind = control.kind
     if kind in ("selectbox", "radio", "button_group", "multiselect"):
@@ -107,6 +141,8 @@ def variants(at: AppTest, control: Control) -> list[tuple[int, str]]:
         return [(0, "flip")]
     if kind in ("text_input", "text_area"):
         return [(0, "type hostile text")]
+    if kind == "file_uploader":
+        return [(0, "upload a small PNG")]
     return [(0, "click")]
 
 
@@ -136,6 +172,8 @@ def _touch(w, kind: str, variant: int) -> None:
         w.set_value(not w.value)
     elif kind in ("text_input", "text_area"):
         w.input(NASTY_TEXT[: w.max_chars] if getattr(w, "max_chars", 0) else NASTY_TEXT)
+    elif kind == "file_uploader":
+        w.upload("walker.png", SMALL_PNG, "image/png")
     else:
         w.click()
 

@@ -32,13 +32,16 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def server(demo_db_template: Path, tmp_path: Path) -> Iterator[str]:
-    """The real app served on localhost from a private copy of the demo database."""
+def server(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The real app served on localhost from a private copy of the demo database (a test marked
+    `@pytest.mark.clock("2027-05-20T09:00")` starts the app's clock then instead)."""
     db = tmp_path / "e2e.db"
     shutil.copy(demo_db_template, db)
     port = free_port()
     # The app's clock starts when the demo data was made, whatever day the tests run.
-    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}", "READINESS_NOW": NOW.isoformat()}
+    marker = request.node.get_closest_marker("clock")
+    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}",
+           "READINESS_NOW": marker.args[0] if marker else NOW.isoformat()}
     log = (tmp_path / "streamlit.log").open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",

@@ -39,14 +39,14 @@ PASSWORD = "kV-35-ready-for-summer"
 MAY = {
     "unit_member": {"unit.read", "item.done", "item.note", "item.evidence"},
     "unit_lead": {"unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen",
-                  "declaration.sign", "event.declare"},
+                  "item.waive_evidence", "declaration.sign", "event.declare"},
     "drill_coordinator": {"unit.read", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"},
     "executive": {"unit.read"},
     "admin": {"unit.read", "admin.users", "admin.units", "admin.campaigns", "admin.templates"},
 }
 ROLES = list(MAY)
-UNIT_ACTIONS = ["unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen", "declaration.sign",
-                "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"]
+UNIT_ACTIONS = ["unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen", "item.waive_evidence",
+                "declaration.sign", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"]
 ORG_ACTIONS = ["admin.users", "admin.units", "admin.campaigns", "admin.templates"]
 PLACES = {"own unit": "C1", "in sub-tree": "C1-K1", "outside": "C2", "organisation": None}
 

@@ -61,6 +61,17 @@ def test_filters_by_template_discipline_status_event_and_a_search_over_the_texts
     assert [(i.unit.code, i.row.key) for i in only_event] == [("C1-K1", "mini-watch-during")]
 
 
+def test_the_overdue_filter_keeps_only_what_is_overdue_on_the_day(season):
+    engine, _, _, people = season
+    everything = listed(engine, people["lead"])
+    overdue = listed(engine, people["lead"], overdue_on=TODAY)
+    assert overdue and len(overdue) < len(everything)
+    assert {(i.unit.code, i.row.key, i.row.occurrence) for i in overdue} == {
+        (i.unit.code, i.row.key, i.row.occurrence) for i in everything if i.row.overdue(TODAY)}
+    assert ("C1-K1", "mini-weekly-patrol", "2027-W24") in {(i.unit.code, i.row.key, i.row.occurrence) for i in overdue}
+    assert listed(engine, people["lead"], overdue_on=date(2027, 1, 1)) == []  # nothing is due yet in January
+
+
 def test_several_items_of_a_unit_are_ticked_with_one_note_each_its_own_event(season):
     engine, cid, units, people = season
     county = units["C1-K1"]

@@ -4,7 +4,7 @@ unit's readiness series reads exactly as that release showed it, on every day.""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -46,3 +46,78 @@ def _head(engine) -> str:
     from store.db import alembic_config
 
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+
+
+LOG_WRITES = ["UPDATE checklist_events SET text = 'rewritten'", "DELETE FROM checklist_events",
+              "UPDATE evidence_files SET file_name = 'other.pdf'", "DELETE FROM evidence_files"]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def _attach_as_lead(engine) -> None:
+    """Attach a file to the first open one-off item of a unit of the lead's, as the lead."""
+    from sqlalchemy import select
+
+    from checklists.evidence import attach_evidence
+    from core.config import Settings
+    from org.models import Actor
+    from store.db import transaction
+    from store.schema import ChecklistStatus, OrgUnit, User
+
+    with transaction(engine) as s:
+        lead = s.scalar(select(User).where(User.username == "lead"))
+        status = s.scalars(select(ChecklistStatus).join(OrgUnit, OrgUnit.id == ChecklistStatus.unit_id)
+                           .where(OrgUnit.code == "C1-K1").order_by(ChecklistStatus.item_id)).first()
+        attach_evidence(status.campaign_id, status.unit_id, status.item_id, status.occurrence, "plan.pdf", PDF,
+                        expected_version=status.version, session=s, actor=Actor(lead.id, lead.username,
+                                                                               lead.display_name),
+                        now=status.updated_at or datetime(2026, 11, 2, 3, tzinfo=UTC),
+                        settings=Settings(evidence_dir=None))
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=[f.stem for f in FIXTURE_FILES])
+def test_after_the_upgrade_the_log_takes_evidence_and_it_and_the_files_still_refuse_updates_and_deletes(
+        empty_engine, fixture):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from store.db import transaction
+
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    load(empty_engine, data)
+    migrate(empty_engine)
+    _attach_as_lead(empty_engine)
+    with snapshot(empty_engine) as s:
+        kept = observed(empty_engine, campaign_ids(session=s), date.fromisoformat(data["observed"]["end"]))["events"]
+        assert all(projection_differences(cid, session=s) == [] for cid in campaign_ids(session=s))
+    assert kept[:-1] == data["observed"]["events"] and kept[-1][4] == "evidence"
+    for statement in LOG_WRITES:
+        with pytest.raises(DBAPIError, match="append-only"), transaction(empty_engine) as s:
+            s.execute(text(statement))
+    with snapshot(empty_engine) as s:
+        assert s.execute(text("SELECT COUNT(*) FROM template_items WHERE requires_evidence")).scalar() == 0
+
+
+def test_a_downgrade_keeps_the_log_unless_it_holds_evidence_which_it_refuses(empty_engine):
+    from alembic import command
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from store.db import alembic_config
+    from store.schema import ChecklistEvent
+
+    fixture = FIXTURE_FILES[-1]
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    load(empty_engine, data)
+    migrate(empty_engine)
+    command.downgrade(alembic_config(empty_engine), "0007")
+    with empty_engine.connect() as conn:
+        assert conn.execute(text("SELECT COUNT(*) FROM checklist_events")).scalar() == len(data["observed"]["events"])
+    with pytest.raises(DBAPIError, match="append-only"), empty_engine.begin() as conn:
+        conn.execute(text("DELETE FROM checklist_events"))
+    migrate(empty_engine)
+    _attach_as_lead(empty_engine)
+    with pytest.raises(RuntimeError, match="Cannot downgrade"):
+        command.downgrade(alembic_config(empty_engine), "0007")
+    assert schema_state(empty_engine) == "ready"
+    with snapshot(empty_engine) as s:
+        assert s.query(ChecklistEvent).filter(ChecklistEvent.action == "evidence").count() == 1
