@@ -25,6 +25,11 @@ if [[ ! -x /usr/bin/chromium ]] || ! fc-list 2>/dev/null | grep -qi 'cjk'; then
   apt_install chromium fonts-noto-cjk || log "could not install chromium/fonts-noto-cjk: the e2e tier will skip (fail under CI)"
 fi
 
+log "LibreOffice (headless Calc: the exported workbooks must open in it)"
+if ! command -v soffice >/dev/null; then
+  apt_install --no-install-recommends libreoffice-calc-nogui || log "could not install LibreOffice: its checks will skip (fail under CI)"
+fi
+
 log "postgresql"
 pg_url="${READINESS_TEST_POSTGRES_URL:-}"
 if [[ -z "$pg_url" ]]; then

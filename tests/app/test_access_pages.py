@@ -11,13 +11,14 @@ from store.db import make_engine, snapshot, transaction
 from store.schema import ChecklistEvent, OrgUnit, RoleGrant, User
 from tests.demo_fixtures import one_off_button, sign_in
 
-# Which families of item buttons each demo account sees on its default checklist (History is reading).
+# Which families of item buttons each demo account sees on its default checklist (History and the
+# evidence panel, whose files anyone who may read the unit may see, are reading).
 BUTTONS = {
-    "lead": {"done", "na", "reopen", "note", "history"},
-    "member": {"done", "note", "history"},
-    "coordinator": {"history"},
-    "executive": {"history"},
-    "admin": {"history"},
+    "lead": {"done", "na", "reopen", "note", "history", "evidence"},
+    "member": {"done", "note", "history", "evidence"},
+    "coordinator": {"history", "evidence"},
+    "executive": {"history", "evidence"},
+    "admin": {"history", "evidence"},
 }
 
 

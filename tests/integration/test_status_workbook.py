@@ -26,7 +26,7 @@ from checklists import queries
 from core.errors import Forbidden, InvalidInput
 from store.db import snapshot, transaction
 from store.schema import ChecklistEvent
-from tests.conftest import NOW
+from tests.conftest import NOW, require
 from tests.integration.test_recurring_and_events import rows, season
 
 __all__ = ["season"]
@@ -262,8 +262,7 @@ def test_the_workbook_hides_its_version_column_and_meta_sheet_and_offers_the_sta
 
 def test_the_workbook_opens_in_libreoffice(world, tmp_path):
     office = shutil.which("libreoffice") or shutil.which("soffice")
-    if office is None:
-        pytest.skip("LibreOffice is not installed")
+    require(office is not None, "LibreOffice is not installed (scripts/test.sh installs libreoffice-calc-nogui)")
     path = tmp_path / "c1.xlsx"
     path.write_bytes(exported(world))
     subprocess.run([office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)],
