@@ -12,8 +12,8 @@ Then, in the same run:
   gate and navigation, warm;
 - in Chromium against the real server (`streamlit run serve.py`): the rerun of the near-trivial page
   and of the full checklist page (the "r" key), and a tick (the Done button of an item in an open
-  section). Each is timed from the browser's message to the server until the server's "script
-  finished" message arrives (the server-side rerun plus loopback), and a tick also until the page has
+  section; the item is a fragment of its own, so only it reruns). Each is timed from the browser's
+  message to the server until the server's "script finished" message arrives (the server-side rerun plus loopback), and a tick also until the page has
   settled (the item shows its Reopen button and nothing is running).
 
 Target: a tick settles within 2x a trivial page's rerun. Prints figures; asserts nothing.
@@ -305,7 +305,7 @@ def main() -> None:
     print("\nChromium against the real server (rerun request sent → the server's 'script finished'):")
     print(describe("near-trivial page rerun", b["trivial"]))
     print(describe(f"checklist page rerun ({count} items)", b["checklist"]))
-    print(describe("tick: server rerun (its section's fragment)", b["tick_server"]))
+    print(describe("tick: server rerun (the item's fragment)", b["tick_server"]))
     print(describe("tick: click → page settled", b["tick_settled"]))
     ratio = statistics.median(b["tick_settled"]) / trivial
     print(f"{'tick settled / trivial page rerun':<44} {ratio:.2f}x   (target ≤ 2x: {'met' if ratio <= 2 else 'NOT met'})")

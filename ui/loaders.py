@@ -139,6 +139,16 @@ def checklist_now(actor: Actor, campaign_id: int, unit_id: int) -> list[Checklis
     return rows
 
 
+def row_now(actor: Actor, campaign_id: int, unit_id: int, row: ChecklistRow) -> ChecklistRow | None:
+    """One row as it is now, for an item's own rerun: from the rows this tab drew, patched after its own
+    change, while nobody else has written since; else from the unit's rows read afresh."""
+    key = state.change_key()
+    shown = st.session_state.get(SHOWN, {}).get((campaign_id, unit_id))
+    # The tab drew these rows for this user, and a change of its own since was authorized by the service.
+    rows = shown[1] if shown is not None and shown[0] == key else checklist_now(actor, campaign_id, unit_id)
+    return next((r for r in rows if (r.item_id, r.occurrence) == (row.item_id, row.occurrence)), None)
+
+
 def history(actor: Actor, campaign_id: int, unit_id: int, item_id: int, occurrence: str = "") -> list[HistoryEntry]:
     with snapshot(state.engine()) as s:
         return item_history(campaign_id, unit_id, item_id, session=s, actor=actor, occurrence=occurrence)

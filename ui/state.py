@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.scriptrunner_utils.script_run_context import ThreadState
 
 from core import clock
 from core.config import get_settings
@@ -100,6 +101,14 @@ def fragment_rerun() -> bool:
     """Whether this run is a fragment's own rerun (a tick in a checklist section), not a run of the page."""
     ctx = get_script_run_ctx()
     return bool(ctx is not None and getattr(ctx, "fragment_ids_this_run", None))
+
+
+def own_fragment_rerun() -> bool:
+    """Whether this run is a rerun of the very fragment now drawing (an item after its own tick), not
+    of a fragment around it (its section), nor of the page."""
+    ctx = get_script_run_ctx()
+    current = ThreadState.get().fragment_id
+    return bool(ctx is not None and current and current in (ctx.fragment_ids_this_run or ()))
 
 
 def still_signed_in() -> bool:

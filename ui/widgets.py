@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 
 import streamlit as st
@@ -162,13 +162,14 @@ def filtered(rows: Sequence[ChecklistRow], show: str, today: date) -> list[Check
 
 
 def season_checks(campaign_id: int, unit_id: int, rows: Sequence[ChecklistRow], today: date,
-                  may: frozenset[str]) -> None:
-    """The recurring checks of the periods begun so far and the events' checks, in one expander."""
+                  may: frozenset[str], draw: Callable[..., None] | None = None) -> None:
+    """The recurring checks of the periods begun so far and the events' checks, in one expander;
+    `draw` draws one row (item_row, or a fragment around it)."""
     if not rows:
         return
     with st.expander(state.t("cl.season_checks", n=sum(r.status == "open" for r in rows)), expanded=True):
         for row in rows:
-            item_row(campaign_id, unit_id, row, today, may)
+            (draw or item_row)(campaign_id, unit_id, row, today, may)
 
 
 def _due_text(row: ChecklistRow) -> str:

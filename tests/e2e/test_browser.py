@@ -33,8 +33,12 @@ def test_a_newcomer_signs_in_ticks_an_item_and_sees_the_readiness_chart_move(ser
     page.get_by_role("link", name="我的检查表").click()
     first_done = page.get_by_role("button", name="完成", exact=True).first
     expect(first_done).to_be_visible()
+    holder = first_done.locator("xpath=ancestor::*[contains(@class, 'st-key-done_')][1]")
+    item = next(c for c in holder.get_attribute("class").split() if c.startswith("st-key-done_"))
     first_done.click()
     expect(page.get_by_text(re.compile("已标记完成"))).to_be_visible()
+    # The item reran on its own and stays in place, now with its Reopen button.
+    expect(page.locator(f".{item.replace('st-key-done_', 'st-key-reopen_')} button")).to_be_visible()
 
     after = readiness_on_dashboard(page)
     assert after > before

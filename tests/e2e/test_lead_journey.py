@@ -112,6 +112,12 @@ def test_a_lead_works_through_the_overdue_items_evidence_and_the_workbook(server
         thumbnail = lead.get_by_test_id("stImage").locator("img").first
         expect(thumbnail).to_be_visible()
         assert lead.evaluate("(img) => img.naturalWidth > 0 && img.naturalWidth <= 320", thumbnail.element_handle())
+        # And it downloads back byte for byte.
+        with lead.expect_download() as got:
+            file_row = lead.get_by_test_id("stHorizontalBlock").filter(has_text="变压器油位.jpg").last
+            file_row.locator("[class*='st-key-download_'] button").click()
+        assert got.value.suggested_filename == "变压器油位.jpg"
+        assert Path(got.value.path()).read_bytes() == photo()
 
         # The workbook: two open rows set done, uploaded back, previewed, applied.
         first = download_workbook(lead, tmp_path, "first.xlsx")
