@@ -1,0 +1,85 @@
+"""Strings of one area: the drill planner's rules (clash checks, the working calendar, suggested slots)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, dict[str, str]] = {
+    "drl.severity.error": {"zh": "错误", "en": "Error"},
+    "drl.severity.warning": {"zh": "提醒", "en": "Warning"},
+    "drl.role.coordinator": {"zh": "协调人", "en": "coordinator"},
+    "drl.role.evaluator": {"zh": "评估员", "en": "evaluator"},
+    "drl.role.participant": {"zh": "参演人员", "en": "participant"},
+    "drl.window.high_load": {"zh": "高负荷时段", "en": "high-load window"},
+    "drl.window.heat": {"zh": "高温时段", "en": "heat period"},
+    "drl.window.typhoon": {"zh": "台风影响时段", "en": "typhoon period"},
+    "drl.window.other": {"zh": "管控时段", "en": "restricted window"},
+    "drl.all_units": {"zh": "全部单位", "en": "all units"},
+    "drl.day.workday": {"zh": "工作日", "en": "working day"},
+    "drl.day.weekend": {"zh": "周末", "en": "weekend"},
+    "drl.day.holiday": {"zh": "法定节假日", "en": "public holiday"},
+    "drl.day.adjusted_workday": {"zh": "调休上班日", "en": "adjusted working day"},
+    # One message per finding code (drills/schedule.py); the code itself is shown beside it.
+    "drl.invalid_time": {
+        "zh": "演练结束时间（{end}）必须晚于开始时间（{start}）。",
+        "en": "The drill must end ({end}) after it starts ({start}).",
+    },
+    "drl.clash_unit": {
+        "zh": "{units} 在同一时段已参加演练“{drill}”（{start} 至 {end}）。",
+        "en": "{units} already take(s) part in the drill “{drill}” at that time ({start} to {end}).",
+    },
+    "drl.clash_person": {
+        "zh": "{person}（本次演练的{role}）在同一时段已是演练“{drill}”的{other_role}（{start} 至 {end}）。",
+        "en": "{person} (this drill's {role}) is already the {other_role} of the drill “{drill}” at that time "
+        "({start} to {end}).",
+    },
+    "drl.holiday": {
+        "zh": "{days} 是法定节假日（{holiday}）。",
+        "en": "{days}: public holiday ({holiday}).",
+    },
+    "drl.weekend": {
+        "zh": "{days} 是周末，且不是调休上班日。",
+        "en": "{days}: weekend, not an adjusted working day.",
+    },
+    "drl.calendar_unknown": {
+        "zh": "节假日数据尚未包含 {year} 年的国务院放假安排：调休上班日和调休放假日未知，请人工核对日期。",
+        "en": "The holiday data does not yet hold the State Council's {year} schedule: adjusted working days and "
+        "days off in lieu are unknown, so check the dates by hand.",
+    },
+    "drl.peak_window": {
+        "zh": "与{kind}“{name}”（{start} 至 {end}，{units}）重叠。",
+        "en": "Overlaps the {kind} “{name}” ({start} to {end}, {units}).",
+    },
+    "drl.after_peak": {
+        "zh": "演练在高峰开始日（{peak}）之后结束，而该演练须在高峰前完成。",
+        "en": "The drill ends after the peak starts ({peak}), but it must be held before the peak.",
+    },
+    "drl.unplaced.no_days": {
+        "zh": "“{drill}”：今天（{today}）到高峰开始日（{peak}）之间已没有可安排的日期。",
+        "en": "“{drill}”: no day is left between today ({today}) and the peak start ({peak}).",
+    },
+    "drl.unplaced.too_long": {
+        "zh": "“{drill}”：时长 {hours} 小时，超过一个工作日的工作时间（{day_hours} 小时）。",
+        "en": "“{drill}”: {hours} h is longer than a working day ({day_hours} h).",
+    },
+    "drl.unplaced.weekly_limit": {
+        "zh": "“{drill}”：高峰前每一周 {units} 的演练都已达到每周上限（{limit} 次）。",
+        "en": "“{drill}”: every week before the peak, {units} already reach(es) the limit of {limit} drill(s) a week.",
+    },
+    "drl.unplaced.busy": {
+        "zh": "“{drill}”：高峰前每个可用时段都与其他演练的单位或人员冲突，或处于禁止演练的高峰时段。",
+        "en": "“{drill}”: every free slot before the peak clashes with another drill's units or people, or "
+        "falls in a peak window where drills are not allowed.",
+    },
+    "drl.status.planned": {"zh": "已计划", "en": "planned"},
+    "drl.status.ready": {"zh": "准备就绪", "en": "ready"},
+    "drl.status.conducted": {"zh": "已实施", "en": "conducted"},
+    "drl.status.reviewed": {"zh": "已评估", "en": "reviewed"},
+    "drl.status.cancelled": {"zh": "已取消", "en": "cancelled"},
+    # Lines of an exported calendar event's description (drills/calendar.py).
+    "drl.ics.units": {"zh": "参演单位：{units}", "en": "Units: {units}"},
+    "drl.ics.organizer": {"zh": "组织人：{name}", "en": "Organiser: {name}"},
+    "drl.ics.status": {"zh": "状态：{state}", "en": "Status: {state}"},
+    "drl.suggest_summary": {
+        "zh": "已为 {placed} 项演练建议时间，{unplaced} 项未能安排。",
+        "en": "{placed} drill(s) placed, {unplaced} could not be placed.",
+    },
+}
