@@ -129,8 +129,11 @@ def init() -> None:
         click.echo(f"  added    {label}")
     for label in report.updated:
         click.echo(f"  updated  {label}")
+    for label in report.removed:
+        click.echo(f"  removed  {label}")
     click.echo(
         f"content: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged"
+        + (f", {len(report.removed)} removed" if report.removed else "")
     )
 
 

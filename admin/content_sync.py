@@ -1,4 +1,4 @@
-"""Load every kind of seed content into the database: directives, templates and drill types.
+"""Load every kind of seed content into the database: directives, templates, drill types and drill rules.
 
 Crosses the domains on purpose (it is the set-up use-case), so it lives in admin/.
 """
@@ -12,10 +12,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from content.bundle import Content, content_hash
+from content.models import DrillRule as DrillRuleModel
 from content.models import DrillType as DrillTypeModel
 from content.models import Template as TemplateModel
 from core.errors import InvalidInput
-from store.schema import CampaignTemplate, Directive, DrillType, Template, TemplateItem, TemplateSection
+from store.schema import (
+    CampaignTemplate,
+    Directive,
+    DrillRule,
+    DrillType,
+    Template,
+    TemplateItem,
+    TemplateSection,
+)
 
 
 @dataclass
@@ -25,15 +34,17 @@ class SyncReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
 
     def merge(self, other: SyncReport) -> None:
         self.added += other.added
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.removed += other.removed
 
 
 def sync_content(content: Content, *, session: Session, now: datetime) -> SyncReport:
-    """Load directives, templates and drill types into the database; running it twice changes nothing.
+    """Load directives, templates, drill types and drill rules into the database; running it twice changes nothing.
 
     A template version that a campaign already pins is frozen: changing its file
     without raising `version` is refused. An unpinned version is replaced in place.
@@ -53,6 +64,7 @@ def sync_content(content: Content, *, session: Session, now: datetime) -> SyncRe
     for template in content.templates.values():
         report.merge(_sync_template(template, session=session, now=now))
     report.merge(sync_drill_types(content.drill_types, session=session))
+    report.merge(sync_drill_rules(content.drill_rules, session=session))
     return report
 
 
@@ -136,11 +148,48 @@ def sync_drill_types(drill_types: dict[str, DrillTypeModel], *, session: Session
         else:
             report.updated.append(label)
         data = dt.model_dump(mode="json")
-        for name in (
-            "name_zh", "name_en", "description_zh", "description_en", "sources", "scopes", "modes",
-            "frequency_months", "typical_duration_hours", "disciplines", "objectives",
-        ):
+        for name in DRILL_TYPE_FIELDS:
             setattr(row, name, data[name])
         row.content_hash = digest
+    session.flush()
+    return report
+
+
+DRILL_TYPE_FIELDS = (
+    "name_zh", "name_en", "description_zh", "description_en", "sources", "plan_level", "forms",
+    "unannounced_allowed", "frequency_months", "typical_duration_hours", "disciplines", "objectives",
+    "scenario_zh", "scenario_en", "injects", "roles", "external_participants", "safety_plan_zh", "safety_plan_en",
+)
+DRILL_RULE_FIELDS = (
+    "text_zh", "text_en", "sources", "drill_types", "plan_levels", "forms", "counts", "interval_months",
+    "per_shift", "before_peak", "applies_to",
+)
+
+
+def sync_drill_rules(rules: dict[str, DrillRuleModel], *, session: Session) -> SyncReport:
+    """Make the drill_rules table say what the file says, in its order: insert, update, and remove a
+    rule the file no longer has (nothing refers to a rule row; the planner reads them afresh)."""
+    report = SyncReport()
+    rows = {row.key: row for row in session.scalars(select(DrillRule))}
+    for position, rule in enumerate(rules.values()):
+        label = f"drill rule {rule.key}"
+        digest = content_hash(rule)
+        row = rows.pop(rule.key, None)
+        if row is not None and row.content_hash == digest and row.position == position:
+            report.unchanged.append(label)
+            continue
+        if row is None:
+            row = DrillRule(key=rule.key)
+            session.add(row)
+            report.added.append(label)
+        else:
+            report.updated.append(label)
+        data = rule.model_dump(mode="json")
+        for name in DRILL_RULE_FIELDS:
+            setattr(row, name, data[name])
+        row.position, row.content_hash = position, digest
+    for key, row in sorted(rows.items()):
+        session.delete(row)
+        report.removed.append(f"drill rule {key}")
     session.flush()
     return report

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from content.drill_types import load_drill_types
-from content.models import Directive, DrillType, Item, Template, UnitSpec
+from content.drill_types import load_drill_catalogue
+from content.models import Directive, DrillRule, DrillType, Item, Template, UnitSpec
 from content.reading import load_directives, load_templates
 
 
@@ -18,16 +18,16 @@ class Content:
     directives: dict[str, Directive]
     templates: dict[str, Template]
     drill_types: dict[str, DrillType]
+    # Which drills the rules require of which kinds of unit, and how often (seeds/drill_types.yaml `rules`).
+    drill_rules: dict[str, DrillRule]
 
 
 def load_content(seeds: Path) -> Content:
     """Load and cross-check every seed file; raises ContentError on the first mistake."""
     directives = load_directives(seeds / "directives.yaml")
-    return Content(
-        directives=directives,
-        templates=load_templates(seeds / "templates", directives),
-        drill_types=load_drill_types(seeds / "drill_types.yaml", directives),
-    )
+    templates = load_templates(seeds / "templates", directives)
+    drill_types, drill_rules = load_drill_catalogue(seeds / "drill_types.yaml", directives)
+    return Content(directives=directives, templates=templates, drill_types=drill_types, drill_rules=drill_rules)
 
 
 @dataclass(frozen=True)

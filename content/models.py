@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -302,12 +303,98 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str]:
 
 # ── Drill types ──
 
-Scope = Literal["comprehensive", "single_subject"]
-Mode = Literal["live", "tabletop"]
+# The emergency plan a drill exercises: the unit's comprehensive plan (综合应急预案), a special plan
+# (专项应急预案) or an on-site response plan (现场处置方案) of a post or team.
+PlanLevel = Literal["comprehensive", "special", "onsite"]
+PLAN_LEVELS: tuple[str, ...] = PlanLevel.__args__  # type: ignore[attr-defined]
+# How a drill is run: a tabletop discussion (桌面推演), a functional / command-post drill (功能演练,
+# including joint drills on the dispatcher training simulator) or a full-scale live drill (实战演练).
+DrillForm = Literal["tabletop", "functional", "full_scale"]
+DRILL_FORMS: tuple[str, ...] = DrillForm.__args__  # type: ignore[attr-defined]
+# The people a drill needs, besides the players of the units taking part.
+DrillRole = Literal[
+    "commander",  # 总指挥
+    "controller",  # 导调人员: runs the scenario and releases the injects
+    "evaluator",  # 评估人员: rates each objective against its criteria
+    "safety_officer",  # 安全员: may stop a live drill
+    "role_player",  # 模拟人员: plays the outside parties that do not take part
+    "simulator_operator",  # 仿真系统操作员 (dispatcher training simulator)
+    "recorder",  # 记录员: keeps the drill log
+    "observer",  # 观摩人员
+]
+DRILL_ROLES: tuple[str, ...] = DrillRole.__args__  # type: ignore[attr-defined]
+# Outside bodies a drill may invite (or have a role player stand in for).
+ExternalParty = Literal[
+    "government",  # 地方政府及其应急管理部门
+    "energy_regulator",  # 能源监管机构
+    "fire_brigade_119",  # 消防救援 119
+    "medical_120",  # 医疗急救 120
+    "police_110",  # 公安 110
+    "cyber_police",  # 公安网安部门
+    "flood_control_hq",  # 防汛抗旱指挥部 / 水利部门
+    "meteorology",  # 气象部门
+    "power_plants",  # 并网发电企业
+    "major_customers",  # 重要电力用户
+    "telecom_operators",  # 通信运营商
+    "media",  # 新闻媒体
+]
+EXTERNAL_PARTIES: tuple[str, ...] = ExternalParty.__args__  # type: ignore[attr-defined]
+# Words that promise a time or a result without giving one: an objective names the number instead.
+VAGUE = ("规定时间", "规定时限", "及时", "set time", "in good time", "promptly", "timely", "on time")
+_VAGUE = re.compile("|".join(w if re.search(r"[\u4e00-\u9fff]", w) else rf"\b{w}\b" for w in VAGUE))
+# An improvement-plan task (revise the plan, review settings after the drill) is not an objective.
+AFTER_THE_DRILL = ("演练后", "演习后", "after the drill")
+_DIGIT = re.compile(r"[0-9]")
+# YAML folds a long block (>-) by joining its lines with a space, which Chinese does not put between words.
+_FOLD = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def _unfold(value: str) -> str:
+    return _FOLD.sub("", value.strip())
+
+
+def _measurable(where: str, *texts: str) -> None:
+    for text in texts:
+        found = _VAGUE.search(text.lower())
+        if found:
+            vague = found.group()
+            raise ValueError(f"{where}: says {vague!r} without a number; give the time or the figure"
+                             f" / 含“{vague}”而无具体数值，请写明时限或指标")
 
 
 class Objective(Strict):
+    """What a drill of this type shows, and how an evaluator tells whether it was shown."""
+
     key: str = Field(pattern=KEY_PATTERN, max_length=96)
+    text_zh: str
+    text_en: str
+    # Not observable in a tabletop: evaluated only in a functional or full-scale drill.
+    live_only: StrictBool = False
+    # What the evaluator checks, with the figure it is checked against.
+    criteria_zh: str
+    criteria_en: str
+
+    _zh = field_validator("text_zh", "criteria_zh")(chinese_text)
+    _en = field_validator("text_en", "criteria_en")(english_text)
+
+    @model_validator(mode="after")
+    def _is_measurable(self) -> Objective:
+        where = f"objective {self.key}"
+        _measurable(where, self.text_zh, self.text_en, self.criteria_zh, self.criteria_en)
+        if any(w in t.lower() for w in AFTER_THE_DRILL for t in (self.text_zh, self.text_en)):
+            raise ValueError(f"{where}: work after the drill belongs to the improvement plan, not to the"
+                             " objectives / 演练后的整改工作属于改进计划，不是演练目标")
+        if not (_DIGIT.search(self.criteria_zh) and _DIGIT.search(self.criteria_en)):
+            raise ValueError(f"{where}: the criteria give no figure to check against (a time, a count, a share)"
+                             " / 评估标准中没有可核对的数值（时限、数量或比例）")
+        return self
+
+
+class Inject(Strict):
+    """One event of the scenario's timeline, released by a controller so many minutes into the drill."""
+
+    key: str = Field(pattern=KEY_PATTERN, max_length=96)
+    minute: StrictInt = Field(ge=0, le=72 * 60)
     text_zh: str
     text_en: str
 
@@ -315,8 +402,15 @@ class Objective(Strict):
     _en = field_validator("text_en")(english_text)
 
 
+def _unique(where: str, what_en: str, what_zh: str, values: list[str]) -> None:
+    dupes = sorted({v for v in values if values.count(v) > 1})
+    if dupes:
+        raise ValueError(f"{where}: {dupes[0]} listed twice in {what_en} / {what_zh}中重复列出 {dupes[0]}")
+
+
 class DrillType(Strict):
-    """A kind of emergency exercise, the directives it carries out and how often it is due."""
+    """A kind of emergency exercise: the plan it exercises, its forms and objectives, the directives it
+    carries out, and the defaults (scenario, injects, roles, outside parties, safety plan) a drill starts from."""
 
     key: str = Field(pattern=KEY_PATTERN, max_length=64)
     name_zh: str
@@ -324,15 +418,28 @@ class DrillType(Strict):
     description_zh: str = ""
     description_en: str = ""
     sources: list[str] = Field(min_length=1)
-    scopes: list[Scope] = Field(min_length=1)
-    modes: list[Mode] = Field(min_length=1)
+    plan_level: PlanLevel
+    forms: list[DrillForm] = Field(min_length=1)
+    unannounced_allowed: StrictBool = False  # may be held without telling the players beforehand
     frequency_months: StrictInt = Field(ge=1, le=60)
     typical_duration_hours: float = Field(gt=0, le=72)
     disciplines: list[Discipline] = Field(min_length=1)
     objectives: list[Objective] = Field(min_length=1)
+    scenario_zh: str
+    scenario_en: str
+    injects: list[Inject] = Field(min_length=1)
+    roles: list[DrillRole] = Field(min_length=1)
+    external_participants: list[ExternalParty] = Field(default_factory=list)
+    # How a live drill is kept from hurting anyone or anything; required when full_scale is a form.
+    safety_plan_zh: str = ""
+    safety_plan_en: str = ""
 
-    _zh = field_validator("name_zh")(chinese_text)
-    _en = field_validator("name_en")(english_text)
+    _folded = field_validator("description_zh", "scenario_zh", "safety_plan_zh", mode="before")(
+        lambda v: _unfold(v) if isinstance(v, str) else v)
+    _zh = field_validator("name_zh", "scenario_zh")(chinese_text)
+    _en = field_validator("name_en", "scenario_en")(english_text)
+    _plan_zh = field_validator("safety_plan_zh")(lambda v: chinese_text(v) if v.strip() else "")
+    _plan_en = field_validator("safety_plan_en")(lambda v: v.strip())
 
     @model_validator(mode="after")
     def _unique_objectives(self) -> DrillType:
@@ -340,6 +447,83 @@ class DrillType(Strict):
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
             raise ValueError(f"objective {dupes[0]}: duplicate objective key / 目标键重复")
+        return self
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DrillType:
+        where = f"drill type {self.key}"
+        _unique(where, "forms", "演练形式", list(self.forms))
+        _unique(where, "roles", "角色", list(self.roles))
+        _unique(where, "external_participants", "外部参与方", list(self.external_participants))
+        _unique(where, "injects", "情景注入", [i.key for i in self.injects])
+        if self.forms == ["tabletop"] and any(o.live_only for o in self.objectives):
+            live = next(o.key for o in self.objectives if o.live_only)
+            raise ValueError(f"objective {live}: live_only, but {self.key} is held only as a tabletop"
+                             f" / 该目标只能在实战或功能演练中检验，而 {self.key} 只有桌面推演形式")
+        if "tabletop" in self.forms and all(o.live_only for o in self.objectives):
+            raise ValueError(f"{where}: a tabletop would have nothing to evaluate; give at least one objective"
+                             " that is not live_only / 桌面推演没有可评估的目标，至少要有一个非 live_only 目标")
+        if self.unannounced_allowed and self.forms == ["tabletop"]:
+            raise ValueError(f"{where}: a tabletop cannot be held unannounced / 桌面推演不能不打招呼进行")
+        for role in ("controller", "evaluator"):
+            if role not in self.roles:
+                raise ValueError(f"{where}: every drill needs the role {role} in roles / roles 中须有 {role}")
+        if "full_scale" in self.forms:
+            if not (self.safety_plan_zh and self.safety_plan_en):
+                raise ValueError(f"{where}: a full-scale drill needs a safety plan (safety_plan_zh and"
+                                 " safety_plan_en) / 实战演练须有安全保障方案")
+            if "safety_officer" not in self.roles:
+                raise ValueError(f"{where}: a full-scale drill needs a safety_officer in roles"
+                                 " / 实战演练的 roles 中须有 safety_officer")
+        minutes = [i.minute for i in self.injects]
+        for earlier, later in zip(self.injects, self.injects[1:], strict=False):
+            if later.minute < earlier.minute:
+                raise ValueError(f"{where}: inject {later.key} (minute {later.minute}) is listed after {earlier.key}"
+                                 f" (minute {earlier.minute}); list injects in time order / 情景注入须按时间先后排列")
+        if minutes[-1] > self.typical_duration_hours * 60:
+            raise ValueError(f"{where}: inject {self.injects[-1].key} at minute {minutes[-1]} is after the drill's"
+                             f" typical end ({self.typical_duration_hours} h) / 情景注入时间超出演练典型时长")
+        return self
+
+    def satisfies(self, rule: DrillRule) -> bool:
+        """Whether a drill of this type can count towards the rule (in at least one of its forms)."""
+        named = self.key in rule.drill_types or self.plan_level in rule.plan_levels
+        return named and (not rule.forms or any(f in rule.forms for f in self.forms))
+
+
+class DrillRule(Strict):
+    """A drill the rules require of a kind of unit: which drills count, and how often one is due."""
+
+    key: str = Field(pattern=KEY_PATTERN, max_length=64)
+    text_zh: str
+    text_en: str
+    sources: list[str] = Field(min_length=1)
+    # Which drills count: of these types, or exercising plans of these levels …
+    drill_types: list[Annotated[str, Field(pattern=KEY_PATTERN, max_length=64)]] = Field(default_factory=list)
+    plan_levels: list[PlanLevel] = Field(default_factory=list)
+    # … held in one of these forms (empty: any form).
+    forms: list[DrillForm] = Field(default_factory=list)
+    # any: one drill of any counting type within the interval meets it; each: every counting type (every
+    # plan) needs its own drill within the interval.
+    counts: Literal["any", "each"] = "any"
+    interval_months: StrictInt = Field(ge=1, le=60)
+    per_shift: StrictBool = False  # each shift of the unit (a dispatch centre's shifts) needs its own drill
+    before_peak: StrictBool = False  # held in the season before the peak starts
+    applies_to: list[UnitKind] = Field(min_length=1)
+
+    _zh = field_validator("text_zh")(chinese_text)
+    _en = field_validator("text_en")(english_text)
+
+    @model_validator(mode="after")
+    def _names_what_counts(self) -> DrillRule:
+        where = f"rule {self.key}"
+        if not self.drill_types and not self.plan_levels:
+            raise ValueError(f"{where}: name the drill_types or plan_levels that satisfy it"
+                             " / 须注明满足本规则的演练类型（drill_types）或预案层级（plan_levels）")
+        for what_en, what_zh, values in (("drill_types", "演练类型", self.drill_types),
+                                         ("plan_levels", "预案层级", self.plan_levels), ("forms", "演练形式", self.forms),
+                                         ("applies_to", "单位类型", self.applies_to)):
+            _unique(where, what_en, what_zh, list(values))
         return self
 
 

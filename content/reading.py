@@ -16,6 +16,8 @@ from content.models import Directive, Item, Template
 from core.errors import ContentError
 
 M = TypeVar("M", bound=BaseModel)
+# A model-level rule's message that starts with one of these names its own place ("item sp-x: …").
+PLACES = ("item ", "section ", "objective ", "drill type ", "rule ", "inject ")
 
 
 def read_yaml(path: Path) -> Any:
@@ -74,10 +76,13 @@ def validate(model: type[M], raw: Any, file: Path) -> M:
             msg = "required field is missing / 缺少必填字段"
         elif err["type"] == "extra_forbidden":
             msg = "unknown field / 未知字段"
-        if ":" in msg and msg.split(":")[0].startswith(("item ", "section ", "objective ")):
+        if ":" in msg and msg.split(":")[0].startswith(PLACES):
             # A model-level rule already names the place.
             inner, msg = msg.split(":", 1)
-            where = f"{where} › {inner}" if where != "-" else inner
+            if where == "-":
+                where = inner
+            elif not where.endswith(inner):  # the error's own location may already name it
+                where = f"{where} › {inner}"
             msg = msg.strip()
         raise ContentError(str(file), where, msg) from None
 

@@ -150,7 +150,8 @@ class TemplateItem(Base):
 
 
 class DrillType(Base):
-    """A kind of emergency exercise and how often each unit must hold it."""
+    """A kind of emergency exercise: the plan it exercises, its forms, how often each unit must hold one,
+    and the defaults (scenario, injects, roles, outside parties, safety plan) a drill of it starts from."""
 
     __tablename__ = "drill_types"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,13 +161,46 @@ class DrillType(Base):
     description_zh: Mapped[str] = mapped_column(Text, default="")
     description_en: Mapped[str] = mapped_column(Text, default="")
     sources: Mapped[list[str]] = mapped_column(JSON)
-    scopes: Mapped[list[str]] = mapped_column(JSON)
-    modes: Mapped[list[str]] = mapped_column(JSON)
+    plan_level: Mapped[str] = mapped_column(String(16))  # comprehensive / special / onsite
+    forms: Mapped[list[str]] = mapped_column(JSON)  # tabletop / functional / full_scale
+    unannounced_allowed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     frequency_months: Mapped[int] = mapped_column(Integer)
     typical_duration_hours: Mapped[float] = mapped_column()
     disciplines: Mapped[list[str]] = mapped_column(JSON)
+    # [{key, text_zh, text_en, live_only, criteria_zh, criteria_en}]
     objectives: Mapped[list[dict]] = mapped_column(JSON)
+    scenario_zh: Mapped[str] = mapped_column(Text, default="", server_default="")
+    scenario_en: Mapped[str] = mapped_column(Text, default="", server_default="")
+    injects: Mapped[list[dict]] = mapped_column(JSON)  # [{key, minute, text_zh, text_en}] in time order
+    roles: Mapped[list[str]] = mapped_column(JSON)  # controller, evaluator, safety_officer …
+    external_participants: Mapped[list[str]] = mapped_column(JSON)  # government, fire_brigade_119 …
+    safety_plan_zh: Mapped[str] = mapped_column(Text, default="", server_default="")  # "" unless live
+    safety_plan_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (CheckConstraint("plan_level IN ('comprehensive','special','onsite')", name="plan_level"),)
+
+
+class DrillRule(Base):
+    """A drill the rules require of some kinds of unit: which drills count (types or plan levels, in
+    which forms), whether one counts for all or each plan needs its own, and how often."""
+
+    __tablename__ = "drill_rules"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(Integer)  # order in the seed file
+    text_zh: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    sources: Mapped[list[str]] = mapped_column(JSON)
+    drill_types: Mapped[list[str]] = mapped_column(JSON)  # drill-type keys; [] when plan levels say it
+    plan_levels: Mapped[list[str]] = mapped_column(JSON)
+    forms: Mapped[list[str]] = mapped_column(JSON)  # [] = any form
+    counts: Mapped[str] = mapped_column(String(8))  # any / each
+    interval_months: Mapped[int] = mapped_column(Integer)
+    per_shift: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    before_peak: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    applies_to: Mapped[list[str]] = mapped_column(JSON)  # unit kinds
+    content_hash: Mapped[str] = mapped_column(String(64))
+    __table_args__ = (CheckConstraint("counts IN ('any','each')", name="counts"),)
 
 
 # ── Organisation and people ──────────────────────────────────────────────────

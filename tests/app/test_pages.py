@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 from sqlalchemy import func, select
 
 from checklists.campaigns import list_campaigns
@@ -154,6 +155,39 @@ def test_the_drill_type_catalogue_lists_each_type_with_its_directives(app):
     assert any("黑启动" in label for label in labels)
     assert any("电缆" in label for label in labels)
     assert "S2.2.2-2d" in texts(app)
+
+
+def test_the_catalogue_shows_plan_level_forms_criteria_injects_roles_safety_plan_and_the_rules(app):
+    sign_in(app, "coordinator")
+    app.switch_page("app_pages/drill_types.py").run()
+    assert not app.exception
+    labels = [e.label for e in app.expander]
+    assert any("大面积停电" in label and "综合应急预案" in label for label in labels)
+    assert any("人员密集场所" in label and "现场处置方案" in label for label in labels)
+    shown = texts(app)
+    for words in ("功能演练", "实战演练", "可不打招呼进行", "导调人员", "安全员", "消防救援（119）"):
+        assert words in shown, words
+    objectives = [table.value for table in app.table if "评估标准" in table.value.columns]
+    assert len(objectives) == len(labels)  # one table of objectives and criteria per drill type
+    rows = pd.concat(objectives)
+    synchronise = rows[rows["目标"].str.contains("同期并列")].iloc[0]
+    assert synchronise["仅实战/功能演练"] and "相角差" in synchronise["评估标准"]
+    assert any("T+0" in list(table.value.iloc[:, 0]) for table in app.table)  # an inject timeline
+    assert any("不使用明火" in text.value for text in app.text)  # a safety plan
+    rules = app.table[-1].value
+    assert "每一项现场处置方案至少每半年演练一次" in list(rules["要求"])
+    assert any("须在高峰开始前完成" in cell for cell in rules["频次"])
+
+
+def test_the_catalogue_reads_in_english(app):
+    app.radio(key="lang").set_value("en").run()
+    sign_in(app, "coordinator")
+    app.switch_page("app_pages/drill_types.py").run()
+    assert not app.exception
+    assert any("Large-area blackout" in e.label and "Comprehensive plan" in e.label for e in app.expander)
+    rules = app.table[-1].value
+    assert any("per shift" in cell for cell in rules["How often"])
+    assert "Live only" in app.table[0].value.columns
 
 
 def test_switching_to_english_translates_the_pages(app):

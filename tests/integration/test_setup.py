@@ -14,14 +14,14 @@ from content.bundle import load_content
 from core.errors import ContentError, InvalidInput
 from org.accounts import sign_in
 from store.db import snapshot, transaction
-from store.schema import Campaign, ChecklistEvent, DrillType, OrgUnit, Template, TemplateItem
+from store.schema import Campaign, ChecklistEvent, DrillRule, DrillType, OrgUnit, Template, TemplateItem
 from tests.conftest import FIXTURE_SEEDS, NOW, REAL_SEEDS, build_world
 
 
 def counts(engine) -> dict[str, int]:
     with snapshot(engine) as s:
         return {t.__tablename__: s.scalar(select(func.count()).select_from(t))
-                for t in (Template, TemplateItem, DrillType, OrgUnit, Campaign, ChecklistEvent)}
+                for t in (Template, TemplateItem, DrillType, DrillRule, OrgUnit, Campaign, ChecklistEvent)}
 
 
 def test_running_init_twice_changes_nothing(empty_engine):
@@ -104,5 +104,62 @@ def test_the_real_content_is_of_realistic_depth():
     content = load_content(REAL_SEEDS)
     for key in ("summer-peak", "typhoon-flood", "black-start", "safety-inspection"):
         assert 20 <= len(content.templates[key].items()) <= 80, key
-    for key in ("anti-accident", "black-start", "flood-typhoon", "cable-fire", "orderly-power-use"):
+    for key in ("anti-accident", "black-start", "flood-typhoon", "cable-fire", "orderly-power-use",
+                "large-area-blackout", "confined-space-rescue", "cyber-incident", "crowded-premises-fire"):
         assert key in content.drill_types
+    assert len(content.drill_rules) >= 5
+
+
+def test_init_stores_each_drill_types_plan_forms_and_defaults_and_the_rules(empty_engine):
+    from drills.service import list_drill_rules, list_drill_types
+
+    _, report = initialize(empty_engine, FIXTURE_SEEDS, now=NOW)
+    assert {"drill type cable-fire", "drill rule onsite-plan-half-year"} <= set(report.added)
+    with snapshot(empty_engine) as s:
+        (cable_fire,) = list_drill_types(session=s)
+        (rule,) = list_drill_rules(session=s)
+    assert (cable_fire.plan_level, cable_fire.forms, cable_fire.unannounced_allowed) == (
+        "onsite", ("tabletop", "full_scale"), True)
+    assert cable_fire.roles == ("controller", "evaluator", "safety_officer")
+    assert cable_fire.external_participants == ("fire_brigade_119",)
+    assert [i["minute"] for i in cable_fire.injects] == [0, 15]
+    assert cable_fire.safety_plan_en and cable_fire.scenario_zh
+    live = {o["key"]: o["live_only"] for o in cable_fire.objectives}
+    assert live == {"cf-alarm": False, "cf-breathing-apparatus": True}
+    assert all(o["criteria_zh"] and o["criteria_en"] for o in cable_fire.objectives)
+    assert (rule.key, rule.plan_levels, rule.counts, rule.interval_months, rule.applies_to) == (
+        "onsite-plan-half-year", ("onsite",), "each", 6, ("county",))
+    assert not rule.per_shift and not rule.before_peak
+
+
+def _rules_edited(tmp_path, edit):
+    root = tmp_path / "seeds-rules"
+    shutil.copytree(FIXTURE_SEEDS, root, dirs_exist_ok=True)
+    path = root / "drill_types.yaml"
+    data = yaml.safe_load((FIXTURE_SEEDS / "drill_types.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_a_changed_rule_is_updated_a_new_one_added_and_one_gone_from_the_file_removed(engine, tmp_path):
+    from drills.service import list_drill_rules
+
+    def edit(data):
+        first = data["rules"][0]
+        data["rules"] = [{**first, "key": "onsite-plan-quarterly", "interval_months": 6, "applies_to": ["station"]},
+                         {**first, "applies_to": ["county", "station"]}]
+
+    _, report = initialize(engine, _rules_edited(tmp_path, edit), now=NOW)
+    assert report.added == ["drill rule onsite-plan-quarterly"]
+    assert report.updated == ["drill rule onsite-plan-half-year"]
+    assert report.unchanged.count("drill type cable-fire") == 1
+    with snapshot(engine) as s:
+        assert [(r.key, r.applies_to) for r in list_drill_rules(session=s)] == [
+            ("onsite-plan-quarterly", ("station",)), ("onsite-plan-half-year", ("county", "station"))]
+
+    _, report = initialize(engine, _rules_edited(tmp_path, lambda d: d.pop("rules")), now=NOW)
+    assert report.removed == ["drill rule onsite-plan-half-year", "drill rule onsite-plan-quarterly"]
+    assert counts(engine)["drill_rules"] == 0
+    _, again = initialize(engine, _rules_edited(tmp_path, lambda d: d.pop("rules")), now=NOW)
+    assert not again.added and not again.updated and not again.removed

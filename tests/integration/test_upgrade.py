@@ -121,3 +121,65 @@ def test_a_downgrade_keeps_the_log_unless_it_holds_evidence_which_it_refuses(emp
     assert schema_state(empty_engine) == "ready"
     with snapshot(empty_engine) as s:
         assert s.query(ChecklistEvent).filter(ChecklistEvent.action == "evidence").count() == 1
+
+
+def _drill_type_rows(engine) -> list[dict]:
+    from sqlalchemy import MetaData, select
+
+    meta = MetaData()
+    meta.reflect(engine, only=["drill_types"])
+    table = meta.tables["drill_types"]
+    with engine.connect() as conn:
+        return [dict(row) for row in conn.execute(select(table).order_by(table.c.id)).mappings()]
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("fixture", FIXTURE_FILES, ids=[f.stem for f in FIXTURE_FILES])
+def test_drill_types_of_an_earlier_database_get_a_plan_level_and_forms_and_init_then_loads_their_details(
+        empty_engine, fixture):
+    from admin.setup import initialize
+    from tests.conftest import FIXTURE_SEEDS, NOW
+
+    data = json.loads(fixture.read_text(encoding="utf-8"))
+    assert data["tables"]["drill_types"], "the fixture should hold a drill type to carry over"
+    load(empty_engine, data)
+    migrate(empty_engine)
+
+    (row,) = _drill_type_rows(empty_engine)
+    assert "scopes" not in row and "modes" not in row
+    assert (row["plan_level"], _json(row["forms"])) == ("special", ["full_scale"])  # was single_subject, live
+    assert _json(row["roles"]) == ["controller", "evaluator"] and _json(row["injects"]) == []
+    assert row["name_zh"] == data["tables"]["drill_types"][0]["name_zh"]
+    assert row["content_hash"] == ""  # the next init loads the seed file's content over it
+
+    _, report = initialize(empty_engine, FIXTURE_SEEDS, now=NOW)
+    assert "drill type cable-fire" in report.updated
+    assert report.added == ["drill rule onsite-plan-half-year"]
+    (row,) = _drill_type_rows(empty_engine)
+    assert (row["plan_level"], _json(row["forms"])) == ("onsite", ["tabletop", "full_scale"])
+    assert [i["key"] for i in _json(row["injects"])] == ["cf-inj-alarm", "cf-inj-smoke"]
+
+
+def test_a_downgrade_below_0009_gives_drill_types_their_scopes_and_modes_back_and_drops_the_rules(empty_engine):
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from admin.setup import initialize
+    from store.db import alembic_config
+    from tests.conftest import FIXTURE_SEEDS, NOW
+
+    load(empty_engine, json.loads(FIXTURE_FILES[-1].read_text(encoding="utf-8")))
+    initialize(empty_engine, FIXTURE_SEEDS, now=NOW)
+    command.downgrade(alembic_config(empty_engine), "0008")
+
+    assert "drill_rules" not in inspect(empty_engine).get_table_names()
+    (row,) = _drill_type_rows(empty_engine)
+    assert (_json(row["scopes"]), _json(row["modes"])) == (["single_subject"], ["live", "tabletop"])
+    assert "plan_level" not in row and "injects" not in row
+
+    _, report = initialize(empty_engine, FIXTURE_SEEDS, now=NOW)  # and up again
+    assert schema_state(empty_engine) == "ready"
+    assert report.updated == ["drill type cable-fire"] and report.added == ["drill rule onsite-plan-half-year"]
