@@ -492,3 +492,110 @@ class ReadinessDaily(Base):
     done_delta: Mapped[int] = mapped_column(Integer, default=0)
     na_delta: Mapped[int] = mapped_column(Integer, default=0)
     total_delta: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ── Drills: the plans they exercise, the drills, who takes part and the drill log ───────────────────
+#
+# A drill's row holds its current state (with a version, as checklist_status does); every change to it,
+# every inject released and every response is also appended to drill_log, which is never updated or
+# deleted. Required-drill status comes from drill_units / drill_people rows marked attended, i.e. from
+# drills actually held, never from drills merely planned.
+
+DRILL_STATUSES = ("planned", "ready", "conducted", "reviewed", "cancelled")
+DRILL_FORMS = ("tabletop", "functional", "full_scale")
+PLAN_LEVELS = ("comprehensive", "special", "onsite")
+DRILL_ROLES = ("controller", "evaluator", "safety_officer", "participant")
+
+
+class EmergencyPlan(Base):
+    """One of a unit's emergency plans (预案): comprehensive, special or on-site response, with its dates.
+    The rules run against this inventory: a plan with no drill inside its required interval is flagged."""
+
+    __tablename__ = "emergency_plans"
+    __table_args__ = (
+        CheckConstraint("level IN ('comprehensive','special','onsite')", name="level"),
+        UniqueConstraint("unit_id", "code"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))  # the unit's own reference, e.g. "XC-07"
+    title: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(String(16))
+    drill_type_id: Mapped[int | None] = mapped_column(ForeignKey("drill_types.id"))  # the drills that exercise it
+    issued_on: Mapped[date] = mapped_column(Date)
+    revised_on: Mapped[date | None] = mapped_column(Date)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # withdrawn, never deleted
+
+
+class Drill(Base):
+    """An emergency exercise: what it exercises and how, when and where (times in UTC, shown in
+    Asia/Shanghai), who leads it, and where it stands: planned → ready → conducted → reviewed, or
+    cancelled with a reason. Type, objectives and injects start from the drill type's defaults."""
+
+    __tablename__ = "drills"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned','ready','conducted','reviewed','cancelled')", name="status"),
+        CheckConstraint("form IN ('tabletop','functional','full_scale')", name="form"),
+        CheckConstraint("plan_level IN ('comprehensive','special','onsite')", name="plan_level"),
+        CheckConstraint("ends_at > starts_at", name="time_order"),
+        Index("ix_drills_time", "starts_at", "ends_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    drill_type_id: Mapped[int] = mapped_column(ForeignKey("drill_types.id"))
+    emergency_plan_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_plans.id"))
+    plan_level: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(16))
+    unannounced: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    title: Mapped[str] = mapped_column(Text)
+    scenario: Mapped[str] = mapped_column(Text, default="", server_default="")
+    objectives: Mapped[list[dict]] = mapped_column(JSON)  # as the drill type's, possibly edited
+    injects: Mapped[list[dict]] = mapped_column(JSON)  # [{key, minute, text_zh, text_en}], the scenario timeline
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    location: Mapped[str] = mapped_column(Text, default="", server_default="")
+    lead_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    coordinator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)  # optimistic lock: a stale move is refused
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: an import from the command line
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class DrillUnit(Base):
+    """A unit taking part in a drill; `attended` is recorded when the drill is conducted."""
+
+    __tablename__ = "drill_units"
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True, index=True)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class DrillPerson(Base):
+    """A person with a role in a drill (the coordinator is on the drill itself); `attended` as above."""
+
+    __tablename__ = "drill_people"
+    __table_args__ = (
+        CheckConstraint("role IN ('controller','evaluator','safety_officer','participant')", name="role"),
+    )
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class DrillLogEntry(Base):
+    """The drill's log, append-only (triggers refuse updates and deletes): planned, changed, moved,
+    status changes, each inject released and each response during the drill, evaluations."""
+
+    __tablename__ = "drill_log"
+    __table_args__ = (Index("ix_drill_log_drill", "drill_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"))
+    kind: Mapped[str] = mapped_column(String(16))  # planned / changed / moved / status / inject / response / …
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    data: Mapped[dict] = mapped_column(JSON)  # what changed: before and after, the inject's key …
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)

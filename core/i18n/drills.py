@@ -3,6 +3,26 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    # The planning service's refusals (drills/planning.py).
+    "drl.refused": {"zh": "演练未保存：有 {count} 项冲突必须先解决", "en": "The drill was not saved: {count} clash(es) must be resolved first"},
+    "drl.form_not_allowed": {"zh": "该演练类型不采用这种演练形式（{form}）", "en": "This drill type is not held in that form ({form})"},
+    "drl.unannounced_not_allowed": {"zh": "该演练类型不安排不预先通知的演练", "en": "This drill type is not held unannounced"},
+    "drl.too_long": {"zh": "一次演练不能超过 {hours} 小时", "en": "A drill cannot last longer than {hours} hours"},
+    "drl.unknown_unit": {"zh": "找不到参演单位（编号 {unit}），或该单位已停用", "en": "Participating unit {unit} does not exist or is deactivated"},
+    "drl.unknown_person": {"zh": "找不到人员（编号 {person}），或该账号已停用", "en": "Person {person} does not exist or the account is deactivated"},
+    "drl.unknown_campaign": {"zh": "找不到备战活动（编号 {campaign}）", "en": "Campaign {campaign} does not exist"},
+    "drl.unknown_type": {"zh": "没有这个演练类型：{type}", "en": "There is no drill type {type}"},
+    "drl.unknown_drill": {"zh": "找不到这次演练（编号 {drill}）", "en": "Drill {drill} does not exist"},
+    "drl.no_coordinator": {"zh": "请指定演练协调人", "en": "Name the drill's coordinator"},
+    "drl.stale": {"zh": "“{drill}”已被他人修改，请刷新后再改", "en": "“{drill}” was changed by someone else; reload it and try again"},
+    "drl.not_changeable": {"zh": "已实施、已评估或已取消的演练不能再修改", "en": "A drill that was held, reviewed or cancelled can no longer be changed"},
+    "drl.bad_time": {"zh": "开始和结束时间无效", "en": "The start and end times are not valid"},
+    "drl.cancel_needs_reason": {"zh": "取消演练须写明原因", "en": "Cancelling a drill needs a reason"},
+    "drl.not_cancellable": {"zh": "已实施的演练不能取消", "en": "A drill that was held cannot be cancelled"},
+    "drl.bad_transition": {"zh": "演练不能从“{before}”改为“{after}”", "en": "A drill cannot go from “{before}” to “{after}”"},
+    "drl.not_begun": {"zh": "演练尚未开始，不能登记为已实施", "en": "The drill has not begun, so it cannot be recorded as held"},
+    "drl.no_attendance": {"zh": "请至少登记一个实际参演的单位", "en": "Record at least one unit that took part"},
+    "drl.not_a_participant": {"zh": "{unit} 不在这次演练的参演名单中", "en": "{unit} is not on this drill's list of participants"},
     "drl.severity.error": {"zh": "错误", "en": "Error"},
     "drl.severity.warning": {"zh": "提醒", "en": "Warning"},
     "drl.role.coordinator": {"zh": "协调人", "en": "coordinator"},
