@@ -399,6 +399,40 @@ def _campaign_id(session, chosen: str | None) -> int:
     return open_ids[0]
 
 
+@cli.command("export-ics")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The .ics file to write.")
+@click.option("--campaign", default=None, help="Only this season's drills (its name or id).")
+@click.option("--unit", "unit_code", default=None, help="Only the drills this unit takes part in (its code).")
+@_needs_database
+def export_ics_cmd(out: Path, campaign: str | None, unit_code: str | None, *, engine) -> None:
+    """Write drills as an iCalendar (.ics) file that calendars import and, imported again, update: those
+    of a season, of a unit, or with no filter every drill of the open seasons; print one line per drill."""
+    from sqlalchemy import select
+
+    from core.clock import format_local
+    from drills.exports import drills_ics
+    from drills.planning import list_drills
+    from org.queries import unit_by_code
+    from store.db import snapshot
+    from store.schema import Campaign
+
+    with snapshot(engine) as session:
+        unit_id = unit_by_code(unit_code.strip().upper(), session=session).id if unit_code else None
+        if campaign:
+            campaign_ids = [_campaign_id(session, campaign)]
+        elif unit_id is None:
+            campaign_ids = list(session.scalars(select(Campaign.id).where(Campaign.status == "open")))
+        else:
+            campaign_ids = [None]
+        views = [v for cid in campaign_ids
+                 for v in list_drills(session=session, actor=None, campaign_id=cid, unit_id=unit_id)]
+    out.write_bytes(drills_ics(views, now=utcnow(), lang=_lang(), domain=get_settings().calendar_domain))
+    for v in views:
+        _say("cli.ics_row", id=v.id, start=format_local(v.starts_at), title=v.title,
+             status=t(f"drl.status.{v.status}", _lang()))
+    _say("cli.ics_written", count=len(views), file=out)
+
+
 @cli.command("declare-event")
 @click.argument("kind", type=click.Choice(["heat_wave", "typhoon", "rainstorm", "orderly_power"]))
 @click.option("--start", "start", required=True, help="When it starts, local time, e.g. '2027-07-12 08:00'.")

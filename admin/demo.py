@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.demo_drills import load_demo_drills
 from admin.setup import get_meta, set_meta
 from checklists.campaigns import close_campaign, open_campaign, template_choices
 from checklists.changes import change_item
@@ -144,6 +145,7 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
     current = _open_season(session, year, keys, units, people,
                            starts_on=min(today - timedelta(weeks=weeks), peak - timedelta(days=90)))
     _season(session, current, units, people, rng, until=now - timedelta(minutes=10), complete=False)
+    load_demo_drills(session, current, units, people.coordinator, people.province_lead, now=now)
     set_meta("demo", "1", session=session)
     return accounts
 

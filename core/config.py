@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     )
     evidence_max_mb: float = Field(default=10, gt=0, le=200,
                                    description="The largest evidence file accepted, in megabytes.")
+    calendar_domain: str = Field(
+        default="peakready.local", pattern=r"^[A-Za-z0-9.-]+$",
+        description="The domain in each drill's iCalendar UID (drill-<id>@<domain>): keep it once calendars hold it.")
+    peak_window_is_error: bool = Field(
+        default=False, description="A drill during a declared high-load window or heat/typhoon event is refused "
+                                   "(instead of warned about).")
     now: datetime | None = Field(
         default=None,
         description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "

@@ -7,7 +7,9 @@ taken part. A drill merely planned is shown beside the gap it would close, and c
 For a rule and a unit (of a kind the rule applies to), `due_by` is the day the next drill is due: the
 last matching drill held plus the rule's interval, or, with none held, the peak start. Then
   overdue   due_by has passed (as of the day asked);
-  missing   due before the peak starts (or by then), not yet held;
+  missing   none held yet, due by the peak start;
+  due       held, and it still counts today, but lapses before the peak starts: another is due by
+            `due_by` (a monthly drill is always in this state in the run-up);
   met       held recently enough to still count on the peak's first day (or, once the peak has begun,
             on the day asked).
 A rule that must be met before the peak (`before_peak`) counts only drills held in the interval before
@@ -37,7 +39,7 @@ from store.schema import (
     OrgUnit,
 )
 
-STATES = ("overdue", "missing", "no-plan", "met")
+STATES = ("overdue", "missing", "no-plan", "due", "met")
 HELD = ("conducted", "reviewed")
 
 
@@ -129,7 +131,7 @@ def _assess(unit, rule: DrillRule, matching: list[_Held], peak: date, as_of: dat
     elif due_by <= as_of:
         state = "overdue"
     else:
-        state = "missing"
+        state = "due" if last else "missing"
     upcoming = None
     if state != "met":
         upcoming = min((d for d in matching if d.status in ("planned", "ready") and d.day >= as_of),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
+    "cli.ics_row": {"zh": "演练 {id}  {start}  {title}（{status}）", "en": "drill {id}  {start}  {title} ({status})"},
+    "cli.ics_written": {"zh": "已将 {count} 次演练写入 {file}", "en": "Wrote {count} drill(s) to {file}"},
     # The planning service's refusals (drills/planning.py).
     "drl.refused": {"zh": "演练未保存：有 {count} 项冲突必须先解决", "en": "The drill was not saved: {count} clash(es) must be resolved first"},
     "drl.form_not_allowed": {"zh": "该演练类型不采用这种演练形式（{form}）", "en": "This drill type is not held in that form ({form})"},

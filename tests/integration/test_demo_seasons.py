@@ -87,3 +87,30 @@ def test_nothing_in_the_demo_was_done_before_it_could_have_been_or_after_now(dem
                     elif row.due >= peak:  # an in-peak one-off item: not in the run-up
                         assert day >= row.due - timedelta(days=15), row
     assert checked > 2000
+
+
+def test_this_season_has_drills_held_ready_planned_and_cancelled_through_the_planning_service(demo):
+    from collections import Counter
+
+    from drills.planning import drill_log, list_drills
+    from drills.required import required_drills
+
+    engine, _, current = demo
+    with snapshot(engine) as s:
+        drills = list_drills(session=s, actor=None, campaign_id=current.id)
+        assert Counter(d.status for d in drills) == {"conducted": 3, "ready": 1, "planned": 3, "cancelled": 1}
+        for d in drills:
+            held = d.status == "conducted"
+            assert (d.ends_at < NOW) == held  # held ones are behind the demo's clock, the rest ahead of it
+            assert next(e.kind for e in drill_log(d.id, session=s)) == "planned"
+        weekend = next(d for d in drills if d.title == "变电站全停现场处置推演")
+        assert drill_log(weekend.id, session=s)[0].text == "weekend"  # saved with its warning
+        # A county on the plan of a held drill that did not come still owes the drill; those that came do not.
+        flood = next(d for d in drills if d.status == "conducted" and d.type_key == "flood-typhoon")
+        absent = set(flood.unit_ids) - set(flood.attended_unit_ids)
+        assert len(absent) == 1
+        states = {(r.unit_id, r.rule_key): r.state
+                  for r in required_drills(current.id, session=s, as_of=NOW.date())}
+        assert all(states.get((u, "annual-plan-drill")) in ("met", None) for u in flood.attended_unit_ids)
+        missing = absent.pop()
+        assert states[(missing, "annual-plan-drill")] == "missing", sorted(k for k in states if k[0] == missing)

@@ -241,9 +241,9 @@ def test_each_on_site_plan_in_the_inventory_needs_its_own_drill(plan):
         planning.record_conducted(saved.drill_id, attended_unit_ids=[plan.units["C1-K1"]], attended_person_ids=[],
                                   expected_version=2, session=s, actor=None, now=at(2026, 12, 9))
     states = {r.plan_title[-5:]: (r.state, r.last_held, r.due_by) for r in onsite(date(2026, 12, 10))}
-    # Held in December, XC-01 is due again six months on, a week before the peak: still to do before it.
-    assert states == {"XC-01": ("missing", date(2026, 12, 8), date(2027, 6, 8)), "XC-02": ("missing", None, PEAK)}
-    assert [r.state for r in onsite(date(2027, 6, 1)) if r.plan_title.endswith("XC-01")] == ["missing"]
+    # Held in December, XC-01 is due again six months on, a week before the peak: another is due before it.
+    assert states == {"XC-01": ("due", date(2026, 12, 8), date(2027, 6, 8)), "XC-02": ("missing", None, PEAK)}
+    assert [r.state for r in onsite(date(2027, 6, 1)) if r.plan_title.endswith("XC-01")] == ["due"]
     assert [r.state for r in onsite(date(2027, 6, 9)) if r.plan_title.endswith("XC-01")] == ["overdue"]
 
 

@@ -1,0 +1,149 @@
+"""The demo season's drills: each unit's emergency plans, drills held in the weeks so far (with who took
+part), drills planned for the weeks ahead, one cancelled, one on a weekend (kept with its warning).
+All of it goes through the planning service, as a coordinator's clicks would."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from core.clock import local_zone
+from drills.holidays import day_kind
+from drills.planning import DrillDraft, DrillRefused, cancel_drill, plan_drill, record_conducted, set_status
+from org.models import Actor
+from org.queries import UnitView
+from store.schema import DrillType, EmergencyPlan
+
+
+@dataclass(frozen=True)
+class _Demo:
+    type_key: str
+    form: str
+    title: str
+    days: int  # from today (negative: held already)
+    hour: int
+    hours: float
+    units: tuple[str, ...]  # unit kinds or codes, first the lead unit ("kind:county" = the first county)
+    outcome: str  # held / ready / planned / cancelled
+    plan_code: str | None = None
+    weekend: bool = False
+
+
+DRILLS = (
+    _Demo("anti-accident", "functional", "省地调度仿真系统联合反事故演习", -20, 9, 4,
+          ("kind:prov_dispatch", "all:city_dispatch"), "held"),
+    _Demo("cable-fire", "tabletop", "电缆隧道火灾现场处置桌面推演", -14, 14, 3, ("kind:county",), "held", "XC-01"),
+    _Demo("flood-typhoon", "tabletop", "防汛防台桌面推演（乙市）", -9, 9, 4, ("second:city", "children:second:city"),
+          "held"),
+    _Demo("black-start", "functional", "黑启动方案仿真演练", 7, 9, 6, ("kind:prov_dispatch", "kind:plant"), "ready"),
+    _Demo("flood-typhoon", "tabletop", "防汛防台桌面推演（丙市）", 10, 9, 4, ("third:city",), "cancelled"),
+    _Demo("summer-peak-joint", "tabletop", "迎峰度夏综合应急联合推演", 16, 9, 5, ("kind:province", "all:city"),
+          "planned"),
+    _Demo("onsite-response", "tabletop", "变电站全停现场处置推演", 12, 10, 2, ("kind:county",), "planned", "XC-02",
+          weekend=True),
+    _Demo("cable-fire", "full_scale", "电缆隧道火灾实战演练", 23, 9, 3, ("kind:station",), "planned"),
+)
+
+PLANS = (  # (code, title, level, drill type, unit kinds)
+    ("ZH-01", "大面积停电事件应急预案", "comprehensive", "large-area-blackout", ("province", "city")),
+    ("XC-01", "电缆隧道火灾现场处置方案", "onsite", "cable-fire", ("county", "station")),
+    ("XC-02", "变电站全站失压现场处置方案", "onsite", "onsite-response", ("county", "station")),
+)
+
+
+def _at(day: date, hour: int) -> datetime:
+    from datetime import UTC
+
+    return datetime.combine(day, time(hour), tzinfo=local_zone()).astimezone(UTC)
+
+
+def _working_day(day: date) -> date:
+    while not day_kind(day).is_working_day:
+        day += timedelta(days=1)
+    return day
+
+
+def _saturday(day: date) -> date:
+    return day + timedelta(days=(5 - day.weekday()) % 7)
+
+
+def _units(spec: tuple[str, ...], units: list[UnitView]) -> list[UnitView]:
+    units = sorted(units, key=lambda u: u.code)  # the first county is the demo lead's
+    out: list[UnitView] = []
+    by_kind = lambda kind: [u for u in units if u.kind == kind and u.is_active]  # noqa: E731
+    for part in spec:
+        how, _, what = part.partition(":")
+        if how == "kind":
+            out += by_kind(what)[:1]
+        elif how == "all":
+            out += by_kind(what)
+        elif how in ("second", "third"):
+            out += by_kind(what)[1 if how == "second" else 2:][:1]
+        elif how == "children":
+            nth, _, kind = what.partition(":")
+            parent = by_kind(kind)[1 if nth == "second" else 2]
+            out += [u for u in units if u.parent_id == parent.id and u.kind == "county"]
+    seen: dict[int, UnitView] = {}
+    for u in out:
+        seen.setdefault(u.id, u)
+    return list(seen.values())
+
+
+def load_demo_drills(session: Session, campaign, units: list[UnitView], coordinator: Actor, evaluator: Actor,
+                     *, now: datetime) -> int:
+    """Add the plans and drills; return how many drills."""
+    from sqlalchemy import select
+
+    types = dict(session.execute(select(DrillType.key, DrillType.id)).all())
+    plan_ids: dict[tuple[int, str], int] = {}
+    issued = date(campaign.peak_start.year - 2, 3, 1)
+    for code, title, level, type_key, kinds in PLANS:
+        for unit in units:
+            if unit.kind in kinds and unit.is_active and type_key in types:
+                plan = EmergencyPlan(unit_id=unit.id, code=code, title=f"{unit.name_zh}{title}", level=level,
+                                     drill_type_id=types[type_key], issued_on=issued)
+                session.add(plan)
+                session.flush()
+                plan_ids[(unit.id, code)] = plan.id
+    today = now.astimezone(local_zone()).date()
+    count = 0
+    for demo in DRILLS:
+        if demo.type_key not in types:
+            continue
+        chosen = _units(demo.units, units)
+        if not chosen:
+            continue
+        day = today + timedelta(days=demo.days)
+        for _ in range(14):  # the next free day if a holiday pushed two drills of the same people together
+            day = _saturday(day) if demo.weekend else _working_day(day)
+            start = _at(day, demo.hour)
+            planned_at = min(now, start) - timedelta(days=21)
+            draft = DrillDraft(
+                type_key=demo.type_key, form=demo.form, title=demo.title, starts_at=start,
+                ends_at=start + timedelta(hours=demo.hours), lead_unit_id=chosen[0].id,
+                unit_ids=frozenset(u.id for u in chosen), evaluator_ids=frozenset({evaluator.user_id}),
+                campaign_id=campaign.id, location=f"{chosen[0].name_zh}应急指挥中心",
+                emergency_plan_id=plan_ids.get((chosen[0].id, demo.plan_code)) if demo.plan_code else None)
+            try:
+                saved = plan_drill(draft, session=session, actor=coordinator, now=planned_at)
+                break
+            except DrillRefused:
+                day += timedelta(days=1)
+        else:
+            continue
+        count += 1
+        if demo.outcome in ("ready", "held"):
+            set_status(saved.drill_id, "ready", expected_version=1, session=session, actor=coordinator,
+                       now=planned_at + timedelta(days=14))
+        if demo.outcome == "held":
+            # Everyone came, except one county of a larger drill (it still owes the drill).
+            attended = [u.id for u in chosen] if len(chosen) < 3 else [u.id for u in chosen[:-1]]
+            record_conducted(saved.drill_id, attended_unit_ids=attended,
+                             attended_person_ids=[coordinator.user_id, evaluator.user_id], expected_version=2,
+                             session=session, actor=coordinator, now=draft.ends_at + timedelta(hours=1))
+        if demo.outcome == "cancelled":
+            cancel_drill(saved.drill_id, "与年度检修计划冲突，另行安排", expected_version=1, session=session,
+                         actor=coordinator, now=planned_at + timedelta(days=7))
+    return count
