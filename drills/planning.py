@@ -161,8 +161,8 @@ def check_draft(draft: DrillDraft, *, session: Session, actor: Actor | None, dri
         coordinator_id=coordinator, evaluator_ids=draft.evaluator_ids,
         participant_ids=draft.controller_ids | draft.safety_officer_ids | draft.participant_ids,
         must_precede_peak=_must_precede_peak(draft, drill_type, session), title=draft.title)
-    others = _others_near(draft.starts_at, draft.ends_at, drill_id, session)
-    windows = _event_windows(draft, session)
+    others = [d for d in drills_between(draft.starts_at, draft.ends_at, session=session) if d.id != drill_id]
+    windows = event_windows(draft.unit_ids, draft.starts_at, draft.ends_at, session=session)
     peak_start = _peak_start(draft.campaign_id, session)
     return schedule.check(planned, others, windows=windows, peak_start=peak_start,
                           peak_window_is_error=peak_window_is_error,
@@ -199,14 +199,12 @@ def _must_precede_peak(draft: DrillDraft, drill_type: DrillType, session: Sessio
     return False
 
 
-def _others_near(start: datetime, end: datetime, drill_id: int | None, session: Session) -> list[PlannedDrill]:
+def drills_between(start: datetime, end: datetime, *, session: Session) -> list[PlannedDrill]:
     """The drills (not cancelled) that overlap [start, end), as the rules see them."""
     rows = session.scalars(select(Drill).where(Drill.status != "cancelled", Drill.starts_at < end,
-                                               Drill.ends_at > start))
+                                               Drill.ends_at > start).order_by(Drill.starts_at, Drill.id))
     out = []
     for d in rows:
-        if d.id == drill_id:
-            continue
         units = frozenset(session.scalars(select(DrillUnit.unit_id).where(DrillUnit.drill_id == d.id)))
         people = session.execute(select(DrillPerson.user_id, DrillPerson.role).where(DrillPerson.drill_id == d.id))
         evaluators, others = set(), set()
@@ -218,20 +216,20 @@ def _others_near(start: datetime, end: datetime, drill_id: int | None, session: 
     return out
 
 
-def _event_windows(draft: DrillDraft, session: Session) -> list[PeakWindow]:
-    """The season's heat-wave, typhoon, rainstorm and orderly-power events for the drill's units that
-    overlap it. An open event with no end yet is taken to last as long as the drill might."""
+def event_windows(unit_ids: Iterable[int], start: datetime, end: datetime, *, session: Session) -> list[PeakWindow]:
+    """The season's heat-wave, typhoon, rainstorm and orderly-power events for these units that overlap
+    [start, end). An open event with no end yet is taken to last at least until `end`."""
     rows = session.execute(
         select(SeasonEvent, SeasonEventUnit.unit_id)
         .join(SeasonEventUnit, SeasonEventUnit.event_id == SeasonEvent.id)
-        .where(SeasonEventUnit.unit_id.in_(draft.unit_ids), SeasonEvent.starts_at < draft.ends_at,
-               or_(SeasonEvent.ends_at.is_(None), SeasonEvent.ends_at > draft.starts_at)))
+        .where(SeasonEventUnit.unit_id.in_(list(unit_ids)), SeasonEvent.starts_at < end,
+               or_(SeasonEvent.ends_at.is_(None), SeasonEvent.ends_at > start)))
     units: dict[int, set[int]] = {}
     events: dict[int, SeasonEvent] = {}
     for event, unit_id in rows:
         events[event.id] = event
         units.setdefault(event.id, set()).add(unit_id)
-    far = draft.ends_at + timedelta(days=1)
+    far = end + timedelta(days=1)
     return [PeakWindow(start=as_utc(e.starts_at), end=as_utc(e.ends_at) if e.ends_at else far, kind=e.kind,
                        name=e.name, unit_ids=frozenset(units[e.id])) for e in events.values()]
 

@@ -5,7 +5,7 @@ only drills actually held (with the units recorded as taking part) count for the
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,7 @@ ORG = """units:
 """
 PEAK = date(2027, 6, 15)
 SH = timedelta(hours=8)
+SH_ZONE = timezone(SH)
 
 
 def at(y: int, m: int, d: int, h: int = 9, mi: int = 0) -> datetime:
@@ -255,3 +256,50 @@ def test_the_drill_log_is_append_only_in_the_database(plan):
         s.execute(text("DELETE FROM drill_log"))
     with snapshot(plan.engine) as s:
         assert s.scalar(select(DrillLogEntry.kind).where(DrillLogEntry.drill_id == saved.drill_id)) == "planned"
+
+
+# ── The suggested schedule ──────────────────────────────────────────────────
+
+
+def test_the_planner_proposes_slots_for_every_gap_in_scope_and_accepting_them_plans_them_all(plan):
+    from drills import suggest
+
+    today = date(2026, 12, 1)
+    with snapshot(plan.engine) as s:
+        proposal = suggest.propose(plan.campaign_id, session=s, actor=plan.people["coord"], today=today)
+        gaps = [r for r in required.required_drills(plan.campaign_id, session=s, as_of=today)
+                if r.state in ("overdue", "missing", "due")]
+    placed = proposal.placed
+    assert placed and not proposal.result.unplaced
+    # Only units the coordinator may plan for (C1's sub-tree), one suggestion per gap there.
+    in_scope = {plan.units[c] for c in ("C1", "C1-DISP", "C1-K1", "C1-K2")}
+    assert {u for p in placed for u in p.missing.unit_ids} <= in_scope
+    assert len(placed) == len({(g.rule_key, g.unit_id, g.plan_id) for g in gaps if g.unit_id in in_scope})
+    for p in placed:
+        assert today < p.drill.start.astimezone(SH_ZONE).date() < PEAK
+        assert not [f for f in p.findings if f.is_error]
+    with transaction(plan.engine) as s:
+        saved = suggest.accept(proposal, [p.missing.key for p in placed], session=s, actor=plan.people["coord"],
+                               now=NOW)
+    assert len(saved) == len(placed)
+    with snapshot(plan.engine) as s:
+        after = [r for r in required.required_drills(plan.campaign_id, session=s, as_of=today,
+                                                     unit_ids=in_scope) if r.state != "met"]
+    assert after and all(r.planned_drill_id is not None for r in after if r.state != "no-plan")
+
+
+def test_accepting_a_suggestion_whose_slot_was_taken_meanwhile_plans_none_of_them(plan):
+    from drills import suggest
+
+    with snapshot(plan.engine) as s:
+        proposal = suggest.propose(plan.campaign_id, session=s, actor=plan.people["coord"], today=date(2026, 12, 1))
+    first, second = proposal.placed[:2]
+    unit = next(iter(second.missing.unit_ids))
+    code = next(c for c, i in plan.units.items() if i == unit)
+    plan.save(plan.draft(start=second.drill.start, units=(code,), coordinator_id=plan.people["coord2"].user_id,
+                         hours=(second.drill.end - second.drill.start).total_seconds() / 3600))
+    with pytest.raises(DrillRefused), transaction(plan.engine) as s:
+        suggest.accept(proposal, [first.missing.key, second.missing.key], session=s, actor=plan.people["coord"],
+                       now=NOW)
+    with snapshot(plan.engine) as s:
+        assert len(planning.list_drills(session=s, actor=None)) == 1
