@@ -5,6 +5,22 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "cli.ics_row": {"zh": "演练 {id}  {start}  {title}（{status}）", "en": "drill {id}  {start}  {title} ({status})"},
     "cli.ics_written": {"zh": "已将 {count} 次演练写入 {file}", "en": "Wrote {count} drill(s) to {file}"},
+    # Running a drill (drills/conduct.py).
+    "drl.not_a_controller": {"zh": "只有演练协调员、导调人员或评估人员可以操作演练进程", "en": "Only the drill's coordinator, controllers or evaluators can run it"},
+    "drl.not_running": {"zh": "演练须处于“准备就绪”或“已实施”状态（当前：{status}）", "en": "The drill must be ready or held (it is {status})"},
+    "drl.outside_drill_time": {"zh": "该时间不在演练时段内（最晚可在演练结束后一天内补记）", "en": "That time is outside the drill (entries may be written up to a day after its end)"},
+    "drl.unknown_inject": {"zh": "情景时间线中没有事件 {inject}", "en": "The scenario timeline has no inject {inject}"},
+    "drl.inject_already_released": {"zh": "事件 {inject} 已经下达过", "en": "Inject {inject} was already released"},
+    "drl.inject_not_released": {"zh": "事件 {inject} 尚未下达，不能记录对它的处置", "en": "Inject {inject} has not been released, so no response to it can be logged"},
+    "drl.response_empty": {"zh": "请填写处置情况", "en": "Write what was done"},
+    "drl.response_too_long": {"zh": "处置记录不能超过 {max} 个字", "en": "A response note cannot be longer than {max} characters"},
+    "drl.response_in_future": {"zh": "处置时间不能晚于现在", "en": "A response cannot be logged in the future"},
+    "drl.response_before_inject": {"zh": "处置时间早于事件 {inject} 的下达时间", "en": "The response is timed before inject {inject} was released"},
+    "drl.timeline_size": {"zh": "情景时间线须有 1 至 {max} 个事件", "en": "A scenario timeline needs 1 to {max} injects"},
+    "drl.timeline_bad_minute": {"zh": "第 {row} 个事件的时间（分钟）不是整数", "en": "Inject {row}: its minute is not a whole number"},
+    "drl.timeline_bad_key": {"zh": "第 {row} 个事件的编号为空或重复（{key}）", "en": "Inject {row}: its key is empty or repeated ({key})"},
+    "drl.timeline_minute_outside": {"zh": "第 {row} 个事件在第 {minute} 分钟，超出演练时长 {length} 分钟", "en": "Inject {row} is at minute {minute}, beyond the drill's {length} minutes"},
+    "drl.timeline_bad_text": {"zh": "第 {row} 个事件缺少内容或内容过长", "en": "Inject {row} has no text, or too long a text"},
     # The planning service's refusals (drills/planning.py).
     "drl.refused": {"zh": "演练未保存：有 {count} 项冲突必须先解决", "en": "The drill was not saved: {count} clash(es) must be resolved first"},
     "drl.form_not_allowed": {"zh": "该演练类型不采用这种演练形式（{form}）", "en": "This drill type is not held in that form ({form})"},

@@ -303,3 +303,49 @@ def test_accepting_a_suggestion_whose_slot_was_taken_meanwhile_plans_none_of_the
                        now=NOW)
     with snapshot(plan.engine) as s:
         assert len(planning.list_drills(session=s, actor=None)) == 1
+
+
+# ── Running a drill: injects released, responses logged ────────────────────
+
+
+def test_a_controller_releases_the_injects_and_the_responses_are_timed_against_them(plan):
+    from drills import conduct
+
+    saved = plan.save(plan.draft(start=at(2026, 12, 8), evaluators=("eva",)))
+    with transaction(plan.engine) as s:
+        planning.set_status(saved.drill_id, "ready", expected_version=1, session=s, actor=plan.people["coord"],
+                            now=NOW)
+    first = plan.view(saved.drill_id).injects[0]["key"]
+    with transaction(plan.engine) as s, pytest.raises(InvalidInput):  # before the drill starts
+        conduct.release_inject(saved.drill_id, first, session=s, actor=plan.people["coord"], now=at(2026, 12, 8, 8))
+    with transaction(plan.engine) as s:
+        conduct.release_inject(saved.drill_id, first, session=s, actor=plan.people["coord"], now=at(2026, 12, 8, 9))
+    with transaction(plan.engine) as s:  # the evaluator logs what the players did, 12 minutes later
+        conduct.log_response(saved.drill_id, "值班员启动二级响应并通知抢修队伍", inject_key=first,
+                             at=at(2026, 12, 8, 9, 12), session=s, actor=plan.people["eva"], now=at(2026, 12, 8, 9, 20))
+    with transaction(plan.engine) as s, pytest.raises(InvalidInput):
+        conduct.release_inject(saved.drill_id, first, session=s, actor=plan.people["coord"], now=at(2026, 12, 8, 9, 30))
+    with transaction(plan.engine) as s, pytest.raises(Forbidden):  # a lead who is not in the drill's staff
+        conduct.log_response(saved.drill_id, "记录", session=s, actor=plan.people["lead"], now=at(2026, 12, 8, 9, 30))
+    with snapshot(plan.engine) as s:
+        line = conduct.timeline(saved.drill_id, session=s)
+    assert line[0].key == first and line[0].released_at == at(2026, 12, 8, 9)
+    assert line[0].first_response_minutes() == 12
+    assert all(e.released_at is None for e in line[1:])
+
+
+def test_a_scenario_timeline_is_replaced_before_the_drill_and_checked_row_by_row(plan):
+    from drills import conduct
+
+    saved = plan.save(plan.draft(start=at(2026, 12, 8), hours=2))
+    timeline = [{"key": "t1", "minute": 0, "text_zh": "暴雨红色预警发布"},
+                {"key": "t2", "minute": 45, "text_zh": "低洼变电站进水", "text_en": "A low-lying substation floods"}]
+    with transaction(plan.engine) as s:
+        conduct.set_timeline(saved.drill_id, timeline, expected_version=1, session=s, actor=plan.people["coord"],
+                             now=NOW)
+    assert [i["key"] for i in plan.view(saved.drill_id).injects] == ["t1", "t2"]
+    late = [*timeline, {"key": "t3", "minute": 150, "text_zh": "超出演练时长"}]
+    with transaction(plan.engine) as s, pytest.raises(InvalidInput) as refused:
+        conduct.set_timeline(saved.drill_id, late, expected_version=2, session=s, actor=plan.people["coord"], now=NOW)
+    assert refused.value.code == "drl.timeline_minute_outside" and refused.value.params["row"] == 3
+    assert len(plan.view(saved.drill_id).injects) == 2
