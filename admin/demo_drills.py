@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from core.clock import local_zone
 from drills.holidays import day_kind
+from drills.inventory import add_plan
 from drills.planning import DrillDraft, DrillRefused, cancel_drill, plan_drill, record_conducted, set_status
 from org.models import Actor
 from org.queries import UnitView
-from store.schema import DrillType, EmergencyPlan
+from store.schema import DrillType
 
 
 @dataclass(frozen=True)
@@ -99,14 +100,13 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
     types = dict(session.execute(select(DrillType.key, DrillType.id)).all())
     plan_ids: dict[tuple[int, str], int] = {}
     issued = date(campaign.peak_start.year - 2, 3, 1)
+    recorded = _at(date(campaign.starts_on.year, campaign.starts_on.month, 1), 9)
     for code, title, level, type_key, kinds in PLANS:
         for unit in units:
             if unit.kind in kinds and unit.is_active and type_key in types:
-                plan = EmergencyPlan(unit_id=unit.id, code=code, title=f"{unit.name_zh}{title}", level=level,
-                                     drill_type_id=types[type_key], issued_on=issued)
-                session.add(plan)
-                session.flush()
-                plan_ids[(unit.id, code)] = plan.id
+                plan_ids[(unit.id, code)] = add_plan(unit.id, code, f"{unit.name_zh}{title}", level, issued_on=issued,
+                                                     drill_type_key=type_key, session=session, actor=coordinator,
+                                                     now=min(recorded, now))
     today = now.astimezone(local_zone()).date()
     count = 0
     for demo in DRILLS:

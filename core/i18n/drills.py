@@ -5,6 +5,13 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "cli.ics_row": {"zh": "演练 {id}  {start}  {title}（{status}）", "en": "drill {id}  {start}  {title} ({status})"},
     "cli.ics_written": {"zh": "已将 {count} 次演练写入 {file}", "en": "Wrote {count} drill(s) to {file}"},
+    # The plan inventory (drills/inventory.py).
+    "drl.plan_bad_code": {"zh": "预案编号不能为空，且不超过 {max} 个字符", "en": "A plan's code cannot be empty or longer than {max} characters"},
+    "drl.plan_bad_title": {"zh": "预案名称不能为空，且不超过 {max} 个字", "en": "A plan's title cannot be empty or longer than {max} characters"},
+    "drl.plan_bad_level": {"zh": "预案层级须为综合应急预案、专项应急预案或现场处置方案（收到：{level}）", "en": "A plan is comprehensive, special or on-site response (got {level})"},
+    "drl.plan_revised_before_issued": {"zh": "修订日期不能早于发布日期", "en": "A plan cannot be revised before it was issued"},
+    "drl.plan_code_taken": {"zh": "{unit} 已有编号为 {code} 的预案", "en": "{unit} already has a plan {code}"},
+    "drl.unknown_plan": {"zh": "找不到这个预案（编号 {plan}）", "en": "Plan {plan} does not exist"},
     # Running a drill (drills/conduct.py).
     "drl.not_a_controller": {"zh": "只有演练协调员、导调人员或评估人员可以操作演练进程", "en": "Only the drill's coordinator, controllers or evaluators can run it"},
     "drl.not_running": {"zh": "演练须处于“准备就绪”或“已实施”状态（当前：{status}）", "en": "The drill must be ready or held (it is {status})"},

@@ -349,3 +349,43 @@ def test_a_scenario_timeline_is_replaced_before_the_drill_and_checked_row_by_row
         conduct.set_timeline(saved.drill_id, late, expected_version=2, session=s, actor=plan.people["coord"], now=NOW)
     assert refused.value.code == "drl.timeline_minute_outside" and refused.value.params["row"] == 3
     assert len(plan.view(saved.drill_id).injects) == 2
+
+
+# ── The plan inventory, the annual plan and the multi-year view ─────────────
+
+
+def test_a_units_plans_are_recorded_revised_and_withdrawn_and_show_when_they_were_last_exercised(plan):
+    from drills import inventory
+
+    k1 = plan.units["C1-K1"]
+    with transaction(plan.engine) as s:
+        first = inventory.add_plan(k1, "xc-01", "电缆隧道火灾现场处置方案", "onsite", issued_on=date(2025, 3, 1),
+                                   drill_type_key="cable-fire", session=s, actor=plan.people["coord"], now=NOW)
+    with transaction(plan.engine) as s, pytest.raises(InvalidInput) as taken:
+        inventory.add_plan(k1, "XC-01", "重复编号", "onsite", issued_on=date(2025, 3, 1), session=s,
+                           actor=plan.people["coord"], now=NOW)
+    assert taken.value.code == "drl.plan_code_taken"
+    with transaction(plan.engine) as s, pytest.raises(Forbidden):
+        inventory.add_plan(plan.units["C2"], "ZH-01", "乙市综合预案", "comprehensive", issued_on=date(2025, 3, 1),
+                           session=s, actor=plan.people["coord"], now=NOW)
+    saved = plan.save(plan.draft(start=at(2026, 12, 8), type_key="cable-fire", emergency_plan_id=first))
+    with transaction(plan.engine) as s:
+        planning.set_status(saved.drill_id, "ready", expected_version=1, session=s, actor=None, now=NOW)
+    with transaction(plan.engine) as s:
+        planning.record_conducted(saved.drill_id, attended_unit_ids=[k1], attended_person_ids=[], expected_version=2,
+                                  session=s, actor=None, now=at(2026, 12, 9))
+        inventory.revise_plan(first, revised_on=date(2026, 12, 20), session=s, actor=plan.people["coord"], now=NOW)
+    with snapshot(plan.engine) as s:
+        (view,) = inventory.list_plans([k1], session=s)
+        assert (view.code, view.last_exercised, view.revised_on) == ("XC-01", date(2026, 12, 8), date(2026, 12, 20))
+        assert inventory.exercised_by_year([k1], [2025, 2026], session=s) == {first: {2025: 0, 2026: 1}}
+        (entry,) = inventory.annual_plan(2026, [k1], session=s)
+        assert (entry.month, entry.status, entry.type_key) == (12, "conducted", "cable-fire")
+        assert inventory.annual_plan(2027, [k1], session=s) == []
+    with transaction(plan.engine) as s:
+        inventory.withdraw_plan(first, session=s, actor=plan.people["coord"], now=NOW)
+    with snapshot(plan.engine) as s:
+        assert inventory.list_plans([k1], session=s) == []
+        assert [r.state for r in required.required_drills(plan.campaign_id, session=s, as_of=date(2026, 12, 10),
+                                                          unit_ids={k1}) if r.rule_key == "onsite-plan-half-year"] \
+            == ["no-plan"]
