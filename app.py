@@ -36,6 +36,10 @@ pages = [
             visibility="visible" if actor is not None and loaders.scope(actor) else "hidden"),
     st.Page("app_pages/events.py", title=state.t("page.events"), icon=":material/thunderstorm:", url_path="events"),
     st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
+    # Listed for anyone who may read some unit: they see the drills of their units; the actions show only
+    # for those who may take them.
+    st.Page("app_pages/drill_planner.py", title=state.t("page.drill_planner"), icon=":material/event_note:",
+            url_path="drill-planner", visibility="visible" if actor is not None and loaders.scope(actor) else "hidden"),
     st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
     st.Page("app_pages/change_password.py", title=state.t("page.change_password"), icon=":material/password:",
             url_path="change-password"),

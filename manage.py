@@ -433,6 +433,90 @@ def export_ics_cmd(out: Path, campaign: str | None, unit_code: str | None, *, en
     _say("cli.ics_written", count=len(views), file=out)
 
 
+@cli.command("export-drills")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The .xlsx file to write.")
+@click.option("--campaign", default=None, help="The season's name or id (default: the only open one).")
+@click.option("--unit", "unit_code", default=None, help="Only the drills this unit takes part in (its code).")
+@click.option("--template", is_flag=True, help="Write an empty plan with the headers (to fill in for import-drills).")
+@_needs_database
+def export_drills_cmd(out: Path, campaign: str | None, unit_code: str | None, template: bool, *, engine) -> None:
+    """Write a season's drill plan (or a unit's drills in it) as an .xlsx workbook, one row per drill;
+    import-drills reads the same columns back as new drills. Print one line per drill."""
+    from admin.drill_workbook import drill_plan_template, export_drill_plan
+    from core.clock import format_local
+    from org.queries import unit_by_code
+    from store.db import snapshot
+
+    if template:
+        out.write_bytes(drill_plan_template(_lang(), now=utcnow()))
+        _say("cli.dxl_template", file=out)
+        return
+    with snapshot(engine) as session:
+        unit_id = unit_by_code(unit_code.strip().upper(), session=session).id if unit_code else None
+        data, views = export_drill_plan(session=session, actor=None, campaign_id=_campaign_id(session, campaign),
+                                        unit_id=unit_id, lang=_lang(), now=utcnow())
+    out.write_bytes(data)
+    for row, v in enumerate(views, start=2):
+        _say("cli.dxl_export_row", row=row, id=v.id, start=format_local(v.starts_at), title=v.title,
+             status=t(f"drl.status.{v.status}", _lang()))
+    _say("cli.ics_written", count=len(views), file=out)
+
+
+class _PlanRefused(Exception):
+    """Rolls back the import's transaction (and its change-counter bump) when a row is in error."""
+
+
+@cli.command("import-drills")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--campaign", default=None, help="The season to plan the drills in, its name or id (default: the "
+              "only open one).")
+@click.option("--user", "username", required=True, help="Whose plan it is: their grants apply, they coordinate "
+              "a row that names no coordinator, and the drill log names them.")
+@click.option("--dry-run", is_flag=True, help="Check every row and print what would be planned; change nothing.")
+@click.option("--ignore-ids", is_flag=True, help="Plan every row as a new drill whatever its ID column says (a plan "
+              "exported from another database, whose IDs name other drills here).")
+@_needs_database
+def import_drills_cmd(file: Path, campaign: str | None, username: str, dry_run: bool, ignore_ids: bool, *,
+                      engine) -> None:
+    """Plan the drills of an .xlsx drill plan (from export-drills, its --template, or the app) as new
+    drills, checking each row with the clash rules against the drills planned and the rows above it;
+    print one line per row with its rule codes. All or nothing: exits 1, changing nothing, if any row
+    is in error."""
+    from admin.drill_workbook import import_drill_plan, plan_counts, read_drill_plan
+    from core.clock import format_local
+    from org.accounts import actor_named
+    from store.db import transaction
+
+    rows = read_drill_plan(file.read_bytes())
+    outcomes = []
+    try:
+        with transaction(engine, bump=not dry_run) as session:
+            actor = actor_named(username, session=session)
+            outcomes = import_drill_plan(rows, campaign_id=_campaign_id(session, campaign), session=session,
+                                         actor=actor, now=utcnow(), dry_run=dry_run, ignore_ids=ignore_ids,
+                                         peak_window_is_error=get_settings().peak_window_is_error)
+            if any(o.error for o in outcomes):
+                raise _PlanRefused
+    except _PlanRefused:
+        pass
+    lang = _lang()
+    for o in outcomes:
+        outcome = t(f"dxl.outcome.{o.outcome}", lang, id=o.drill_id)
+        shown = [i for i in o.issues if i.is_error] if o.error else list(o.issues)
+        if shown:
+            said = [i.message(lang).rstrip("。.") for i in shown]
+            outcome += ": " + "; ".join(said) if lang == "en" else "：" + "；".join(said)
+        click.secho(t("cli.dxl_row", lang, row=o.row, start=format_local(o.starts_at) if o.starts_at else "-",
+                      title=o.title or "-", codes=", ".join(o.codes) or t("dxl.no_codes", lang), outcome=outcome),
+                    fg="red" if o.error else ("yellow" if o.issues else None))
+    bad = [str(o.row) for o in outcomes if o.error]
+    _say("dxl.summary_preview" if dry_run or bad else "dxl.summary", **plan_counts(outcomes))
+    if bad:
+        _fail("error.xl_rows_refused", count=len(bad), rows=", ".join(bad))
+    if dry_run:
+        _say("cli.xl_dry_run")
+
+
 @cli.command("declare-event")
 @click.argument("kind", type=click.Choice(["heat_wave", "typhoon", "rainstorm", "orderly_power"]))
 @click.option("--start", "start", required=True, help="When it starts, local time, e.g. '2027-07-12 08:00'.")

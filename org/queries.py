@@ -1,4 +1,4 @@
-"""Reading the organisation: units as read models, look-ups by code, a user's home unit."""
+"""Reading the organisation: units as read models, look-ups by code, a user's home unit, active people."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.errors import NotFound
-from store.schema import OrgUnit, RoleGrant
+from store.schema import OrgUnit, RoleGrant, User
 
 _UNIT_COLUMNS = (OrgUnit.id, OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en, OrgUnit.kind, OrgUnit.parent_id,
                  OrgUnit.depth, OrgUnit.path, OrgUnit.is_active, OrgUnit.function)
@@ -66,3 +66,19 @@ def home_unit_id(user_id: int, *, session: Session) -> int | None:
         select(RoleGrant.unit_id).where(RoleGrant.user_id == user_id, RoleGrant.unit_id.is_not(None))
         .order_by(RoleGrant.id)
     )
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A person a drill can name (evaluator, controller …): an active account by its display name."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+def active_people(*, session: Session) -> list[PersonView]:
+    """Every active account, by display name (the people pickers of the drill planner)."""
+    rows = session.execute(select(User.id, User.username, User.display_name).where(User.is_active)
+                           .order_by(User.display_name, User.username))
+    return [PersonView(*row) for row in rows]

@@ -7,7 +7,21 @@ test fails when a key lacks either language.
 
 from __future__ import annotations
 
-from core.i18n import admin, auth, catalogue, cli, drills, events, evidence, exchange, sso, units, work
+from core.i18n import (
+    admin,
+    auth,
+    catalogue,
+    cli,
+    drill_plan,
+    drills,
+    events,
+    evidence,
+    exchange,
+    planner,
+    sso,
+    units,
+    work,
+)
 
 LANGUAGES = ("zh", "en")
 
@@ -23,7 +37,8 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
-                 evidence.STRINGS, exchange.STRINGS, drills.STRINGS)
+                 evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS,
+                 drill_plan.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

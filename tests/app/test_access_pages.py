@@ -90,3 +90,26 @@ def test_a_revoked_grant_refuses_the_next_click_and_then_shows_a_message_instead
     assert events(demo_db) == before
     assert button_families(app) == set()
     assert "您在该活动中没有可查看的单位。如需访问，请联系管理员授权。" in [i.value for i in app.info]
+
+
+# Who plans drills and who acts on the demo season's drills on the drill planner (everyone who may read a
+# unit reads the drills of their units there).
+PLANNER = {
+    "lead": (False, False),
+    "member": (False, False),
+    "coordinator": (True, True),
+    "executive": (False, False),
+    "admin": (False, False),
+}
+
+
+@pytest.mark.parametrize(("account", "rights"), PLANNER.items(), ids=list(PLANNER))
+def test_the_drill_planner_shows_planning_and_drill_actions_only_to_those_who_may_take_them(app, account, rights):
+    sign_in(app, account)
+    app.switch_page("app_pages/drill_planner.py").run()
+    assert not app.exception
+    plans, acts = rights
+    assert ("新建演练" in [t.label for t in app.tabs]) is plans
+    assert any(b.key == "dp_save" for b in app.button) is plans
+    assert any(b.key and b.key.startswith(("dp_move_btn_", "dp_cancel_")) for b in app.button) is acts
+    assert app.get("download_button"), "every reader may download the drills of their units"

@@ -1,0 +1,53 @@
+"""Drill planner: a season's drills on a timeline and a month grid, a filterable list with each drill in
+full (its log, and moving, readying, recording or cancelling it for those allowed), the required drills
+of the user's units, planning a drill with its clash checks, and the drills as .ics calendar files."""
+
+import streamlit as st
+
+from ui import drill_forms, drill_loaders, drill_views, loaders, state, widgets
+
+st.title(state.t("page.drill_planner"))
+state.show_flash()
+key = state.change_key()
+campaigns = loaders.campaigns(key, closed_too=True)  # past seasons' drills stay readable
+if not campaigns:
+    st.info(state.t("cl.no_campaign"))
+    st.stop()
+campaign = widgets.select_by_id(state.t("cl.campaign"), campaigns, key="dp_campaign", fmt=lambda c: c.name)
+who = state.actor()
+readable = loaders.scope(who)  # rights are read afresh on every run
+plan_scope = loaders.scope(who, "drill.plan")
+units = {u.id: u for u in loaders.all_units(key)}
+season_units = loaders.units_of(campaign.id, key)
+drills = drill_loaders.drills_of(campaign.id, readable, key)
+
+labels = [state.t("dp.tab_calendar"), state.t("dp.tab_list"), state.t("dp.tab_required")]
+if plan_scope:
+    labels.append(state.t("dp.tab_plan"))
+tabs = st.tabs(labels)
+with tabs[0]:
+    if drills:
+        drill_views.calendar_tab(drills, units, first=campaign.starts_on, last=campaign.peak_end or campaign.peak_start,
+                                 today=state.today())
+        drill_forms.downloads(campaign.name, drills, units)
+    else:
+        st.info(state.t("dp.no_drills"))
+with tabs[1]:
+    if drills:
+        drill_forms.list_tab(drills, units, key, may_change=loaders.scope(who, "drill.change"),
+                             may_cancel=loaders.scope(who, "drill.cancel"))
+    else:
+        st.info(state.t("dp.no_drills"))
+with tabs[2]:
+    mine = [u.id for u in season_units if u.id in readable]
+    drill_views.required_tab(drill_loaders.required(campaign.id, mine, state.today(), key), units,
+                             {d.id: d for d in drills})
+if plan_scope:
+    with tabs[3]:
+        plannable = [u for u in season_units if u.id in plan_scope and u.is_active]
+        if campaign.status != "open":
+            st.info(state.t("dp.plan_closed"))
+        elif not plannable:
+            st.info(state.t("dp.plan_no_units"))
+        else:
+            drill_forms.plan_form(campaign.id, loaders.drill_types(key), plannable, drill_loaders.people(key))
