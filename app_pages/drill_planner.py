@@ -4,7 +4,7 @@ of the user's units, planning a drill with its clash checks, and the drills as .
 
 import streamlit as st
 
-from ui import drill_forms, drill_loaders, drill_views, loaders, state, widgets
+from ui import drill_forms, drill_import, drill_loaders, drill_views, loaders, state, widgets
 
 st.title(state.t("page.drill_planner"))
 state.show_flash()
@@ -51,3 +51,4 @@ if plan_scope:
             st.info(state.t("dp.plan_no_units"))
         else:
             drill_forms.plan_form(campaign.id, loaders.drill_types(key), plannable, drill_loaders.people(key))
+            drill_import.section(campaign.id, campaign.name)

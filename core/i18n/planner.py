@@ -145,4 +145,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp.time_required": {"zh": "请填写日期、开始时间和结束时间。", "en": "Enter the day, the start and the end."},
     "dp.lead_required": {"zh": "请选择牵头单位。", "en": "Choose the lead unit."},
     "dp.bad_input": {"zh": "填写的内容无效，请检查名称、时间和地点。", "en": "Some of the input is not valid: check the title, times and place."},
+    # Importing a plan from Excel (ui/drill_import.py)
+    "dp.import_heading": {"zh": "从 Excel 导入演练计划", "en": "Import a drill plan from Excel"},
+    "dp.import_intro": {"zh": "下载本活动的演练计划或空白模板，填好后上传：每一行都按同样的冲突规则检查，先预览，确认后一次性计划；任何一行有错误则整份文件都不导入。", "en": "Download the season's plan or an empty one, fill it in and upload it: every row is checked with the same clash rules and previewed, then all of it is planned at once; a row in error refuses the whole file."},
+    "dp.import_download_plan": {"zh": "下载本活动的演练计划", "en": "Download the season's plan"},
+    "dp.import_download_template": {"zh": "下载空白模板", "en": "Download an empty plan"},
+    "dp.import_template_name": {"zh": "模板", "en": "template"},
+    "dp.import_upload": {"zh": "上传填好的演练计划（.xlsx）", "en": "Upload a filled-in plan (.xlsx)"},
+    "dp.import_col_codes": {"zh": "规则代码", "en": "Rule codes"},
+    "dp.import_fix": {"zh": "请先改正有错误的行，再重新上传；未作任何更改。", "en": "Correct the rows in error and upload the file again; nothing was changed."},
+    "dp.import_nothing": {"zh": "文件中没有可以计划的演练。", "en": "The file has no drill to plan."},
+    "dp.import_apply": {"zh": "计划这 {n} 次演练", "en": "Plan these {n} drills"},
+    "dp.import_done": {"zh": "已从文件计划 {n} 次演练。", "en": "Planned {n} drills from the file."},
+    "dp.import_refused_now": {"zh": "预览之后情况有变，有 {count} 行现在有错误，未作任何更改；请查看下表。", "en": "Things changed since the preview: {count} row(s) are now in error and nothing was changed; see the table."},
 }

@@ -247,3 +247,70 @@ def test_every_reader_opens_the_page_and_reads_the_drills_of_their_units(app, de
     assert "Plan a drill" not in [t.label for t in at.tabs]
     assert not [b for b in at.button if b.key and b.key.startswith(("dp_move", "dp_ready", "dp_cancel"))]
     assert any(b.key == f"dp_ics_{drill_id}" for b in at.get("download_button"))
+
+
+# ── Importing a plan from Excel ─────────────────────────────────────────────
+
+
+def plan_file(rows: list[dict]) -> bytes:
+    """An empty plan (the page's template) filled in with rows by English header."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from admin.drill_workbook import drill_plan_template
+
+    book = load_workbook(io.BytesIO(drill_plan_template("en")))
+    sheet = book.worksheets[0]
+    header = {str(c.value): c.column for c in sheet[1] if c.value}
+    for r, values in enumerate(rows, start=2):
+        for name, value in values.items():
+            sheet.cell(r, header[name]).value = value
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def row(title: str, unit: str, start: str, end: str) -> dict:
+    return {"Drill type": "flood-typhoon", "Form": "tabletop", "Title": title, "Start": start, "End": end,
+            "Lead unit": unit}
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def test_a_coordinator_imports_a_plan_whose_rows_clash_sees_why_and_nothing_is_planned(app, demo_db):
+    at = planner(app, "coordinator")
+    before = len(drills(demo_db))
+    data = plan_file([row("甲一县防汛推演", COUNTY, "2026-11-10 09:00", "2026-11-10 12:00"),
+                      row("甲一县重复推演", COUNTY, "2026-11-10 10:00", "2026-11-10 11:00")])
+    at.file_uploader(key="dpx_upload_0").upload("plan.xlsx", data, XLSX).run()
+    assert not at.exception, at.exception
+    preview = table_with(at, "codes")
+    # The row in error first: the same unit, and the same coordinator, an hour into the first row's drill.
+    assert list(preview["codes"]) == ["clash-unit, clash-person", "none"]
+    assert any("Correct the rows in error" in e.value for e in at.error)
+    assert not [b for b in at.button if b.key == "dpx_apply"]
+    assert len(drills(demo_db)) == before
+
+
+def test_a_coordinator_imports_a_clean_plan_after_the_preview_and_the_drills_are_planned(app, demo_db):
+    at = planner(app, "coordinator")
+    data = plan_file([row("甲一县防汛推演", COUNTY, "2026-11-10 09:00", "2026-11-10 12:00"),
+                      row("周末推演", COUNTY, "2026-11-21 09:00", "2026-11-21 11:00")])
+    at.file_uploader(key="dpx_upload_0").upload("plan.xlsx", data, XLSX).run()
+    preview = table_with(at, "codes")
+    assert "weekend" in list(preview["codes"])  # planned with its warning
+    assert not drills(demo_db, "甲一县防汛推演")  # the preview wrote nothing
+    at.button(key="dpx_apply").click().run()
+    assert not at.exception, at.exception
+    assert any("Planned 2 drills from the file." in t.value for t in at.toast)
+    assert [d.status for d in drills(demo_db, "甲一县防汛推演") + drills(demo_db, "周末推演")] == ["planned", "planned"]
+    assert at.file_uploader(key="dpx_upload_1").value is None  # a fresh uploader: the file is not applied twice
+
+
+def test_a_file_that_is_not_a_plan_is_refused_in_words(app, demo_db):
+    at = planner(app, "coordinator")
+    at.file_uploader(key="dpx_upload_0").upload("junk.xlsx", b"not a workbook", XLSX).run()
+    assert not at.exception, at.exception
+    assert at.error and not [b for b in at.button if b.key == "dpx_apply"]
