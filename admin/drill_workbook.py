@@ -14,7 +14,7 @@ Only new drills are imported: a row whose id names a drill already in the databa
 plan such a row again as a new drill. Rows whose status says cancelled are skipped. The status and
 type-name columns are for reading only.
 
-Text written into cells is never a formula (see admin.status_workbook._text).
+Text written into cells is never a formula (see admin.xlsx.text).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from admin.status_workbook import _blank, _int, _norm, _str, _text
+from admin import xlsx
 from core.clock import format_local, local_zone, to_local
 from core.errors import DomainError, Forbidden, InvalidInput
 from core.i18n import LANGUAGES, t
@@ -63,8 +63,6 @@ COLUMNS: tuple[tuple[str, int, bool], ...] = (
 )
 COLUMN_IDS = tuple(c for c, _, _ in COLUMNS)
 NEEDED = ("type", "form", "title", "start", "end", "lead")
-_GREY = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
-_HEADER = PatternFill("solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
 _DATETIME = "yyyy-mm-dd hh:mm"
 _LIST_SEPARATORS = re.compile(r"[、,，;；\s]+")
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
@@ -90,26 +88,17 @@ def export_drills(views: Iterable[DrillView], *, lang: str, now: datetime | None
     wb = Workbook()
     ws = wb.active
     ws.title = t("dxl.sheet", lang)
-    for col, (cid, width, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(1, col)
-        _text(cell, t(f"dxl.col.{cid}", lang))
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
+    xlsx.header(ws, [(cid, width) for cid, width, _ in COLUMNS], lambda cid: t(f"dxl.col.{cid}", lang))
     for r, view in enumerate(views, start=2):
         values = _row_values(view, lang, names)
         for col, (cid, _, read_back) in enumerate(COLUMNS, start=1):
             cell = ws.cell(r, col)
             value = values[cid]
-            if isinstance(value, str):
-                _text(cell, value)
-            else:
-                cell.value = value
+            xlsx.value(cell, value)
             if isinstance(value, datetime):
                 cell.number_format = _DATETIME
             if not read_back:
-                cell.fill = _GREY
+                cell.fill = xlsx.GREY
             cell.alignment = Alignment(wrap_text=cid in ("title", "location"), vertical="top")
     last = len(views) + 1
     ws.freeze_panes = "B2"
@@ -119,19 +108,9 @@ def export_drills(views: Iterable[DrillView], *, lang: str, now: datetime | None
     _choices(ws, "form", [t(f"dt.form.{f}", lang) for f in FORMS], end, lang)
     _choices(ws, "unannounced", [t("dxl.yes", lang), t("dxl.no", lang)], end, lang)
 
-    meta = wb.create_sheet(META_SHEET)
-    for r, (key, value) in enumerate((("format", FORMAT), ("format_version", FORMAT_VERSION), ("lang", lang),
-                                      ("campaign_name", campaign_name), ("exported_at", format_local(now)),
-                                      ("rows", len(views))), start=1):
-        _text(meta.cell(r, 1), key)
-        if isinstance(value, str):
-            _text(meta.cell(r, 2), value)
-        else:
-            meta.cell(r, 2).value = value
-    meta.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    xlsx.meta_sheet(wb, (("format", FORMAT), ("format_version", FORMAT_VERSION), ("lang", lang),
+                         ("campaign_name", campaign_name), ("exported_at", format_local(now)), ("rows", len(views))))
+    return xlsx.saved(wb)
 
 
 def drill_plan_template(lang: str, *, now: datetime | None = None) -> bytes:
@@ -242,11 +221,11 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
             meta = {str(v[0]).strip(): v[1] if len(v) > 1 else None
                     for v in wb[META_SHEET].iter_rows(max_col=2, values_only=True) if v and v[0] is not None}
             if meta.get("format") != FORMAT:
-                raise InvalidInput("dxl.not_a_plan", format=_str(meta.get("format")) or "-")
-            if _int(meta.get("format_version")) != FORMAT_VERSION:
+                raise InvalidInput("dxl.not_a_plan", format=xlsx.as_str(meta.get("format")) or "-")
+            if xlsx.as_int(meta.get("format_version")) != FORMAT_VERSION:
                 raise InvalidInput("error.xl_format_version", found=meta.get("format_version"),
                                    expected=FORMAT_VERSION)
-            lang = _str(meta.get("lang")) if _str(meta.get("lang")) in LANGUAGES else "zh"
+            lang = xlsx.as_str(meta.get("lang")) if xlsx.as_str(meta.get("lang")) in LANGUAGES else "zh"
         named = [t("dxl.sheet", x) for x in LANGUAGES]
         titles = [n for n in wb.sheetnames if n in named] or [n for n in wb.sheetnames if n != META_SHEET][:1]
         if not titles:
@@ -263,11 +242,11 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
             values = {cid: _value(cells[i] if i < len(cells) else None, formulas[i] if i < len(formulas) else None,
                                   text=cid not in _NOT_TEXT)
                       for cid, i in where.items()}
-            if all(_blank(v) for v in values.values()):
+            if all(xlsx.blank(v) for v in values.values()):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InvalidInput("error.xl_too_many_rows", max=MAX_ROWS)
-            text = {cid: _str(values.get(cid)) for cid in COLUMN_IDS if cid not in _NOT_TEXT}
+            text = {cid: xlsx.as_str(values.get(cid)) for cid in COLUMN_IDS if cid not in _NOT_TEXT}
             rows.append(PlanRow(row=number, drill_id=values.get("id"), start=values.get("start"),
                                 end=values.get("end"), unannounced=values.get("unannounced"),
                                 **text | {"lead": text["lead"].upper()}))
@@ -304,11 +283,11 @@ def _value(cell: object, formula: object, *, text: bool) -> object:
 
 def _columns(header: Sequence[object]) -> dict[str, int]:
     """Column id → index, recognising a header in either language (or the column's id), ignoring case."""
-    labels = {_norm(t(f"dxl.col.{cid}", lang)): cid for cid in COLUMN_IDS for lang in LANGUAGES}
+    labels = {xlsx.norm(t(f"dxl.col.{cid}", lang)): cid for cid in COLUMN_IDS for lang in LANGUAGES}
     labels |= {cid: cid for cid in COLUMN_IDS}
     found: dict[str, int] = {}
     for i, value in enumerate(header or ()):
-        cid = labels.get(_norm(_str(value)))
+        cid = labels.get(xlsx.norm(xlsx.as_str(value)))
         if cid and cid not in found:
             found[cid] = i
     return found
@@ -377,7 +356,7 @@ class _Lookups:
 
     def __init__(self, rows: Sequence[PlanRow], session: Session) -> None:
         self.types = {d.key: d for d in session.scalars(select(DrillType))}
-        self.type_names = {_norm(n): d.key for d in self.types.values() for n in (d.name_zh, d.name_en)}
+        self.type_names = {xlsx.norm(n): d.key for d in self.types.values() for n in (d.name_zh, d.name_en)}
         self.units = dict(session.execute(select(OrgUnit.code, OrgUnit.id).where(OrgUnit.is_active)).all())
         users = session.execute(select(User.username, User.id).where(User.is_active)).all()
         self.people = dict(users)
@@ -385,13 +364,13 @@ class _Lookups:
         for name, uid in users:
             folded.setdefault(name.lower(), []).append(uid)
         self.people_folded = {k: v[0] for k, v in folded.items() if len(v) == 1}
-        ids = {i for i in (_int(r.drill_id) for r in rows) if i is not None}
+        ids = {i for i in (xlsx.as_int(r.drill_id) for r in rows) if i is not None}
         self.existing = {d.id: d for d in session.scalars(select(Drill).where(Drill.id.in_(ids)))} if ids else {}
         self.forms = {f: f for f in FORMS} | _FORM_ALIASES
         for f in FORMS:
             for lang in LANGUAGES:
-                self.forms[_norm(t(f"dt.form.{f}", lang))] = f
-        self.cancelled = {_norm(t("drl.status.cancelled", lang)) for lang in LANGUAGES} | {"cancelled"}
+                self.forms[xlsx.norm(t(f"dt.form.{f}", lang))] = f
+        self.cancelled = {xlsx.norm(t("drl.status.cancelled", lang)) for lang in LANGUAGES} | {"cancelled"}
 
     def person(self, name: str) -> int | None:
         return self.people.get(name) or self.people_folded.get(name.lower())
@@ -401,9 +380,9 @@ def _parse(r: PlanRow, campaign_id: int, look: _Lookups, seen_ids: dict[int, int
     """The row as a draft, or every problem found in it (`seen_ids` None: the id column is ignored)."""
     issues: list[Issue] = []
     if seen_ids is not None and r.drill_id not in (None, ""):
-        drill_id = _int(r.drill_id)
+        drill_id = xlsx.as_int(r.drill_id)
         if drill_id is None:
-            issues.append(_error("bad-id", value=_str(r.drill_id)))
+            issues.append(_error("bad-id", value=xlsx.as_str(r.drill_id)))
         elif drill_id in look.existing:
             d = look.existing[drill_id]
             issues.append(_error("already-planned", id=drill_id, title=d.title, start=format_local(d.starts_at)))
@@ -411,11 +390,11 @@ def _parse(r: PlanRow, campaign_id: int, look: _Lookups, seen_ids: dict[int, int
             issues.append(_error("duplicate-id", id=drill_id, first=seen_ids[drill_id]))
         else:
             seen_ids[drill_id] = r.row
-    type_key = r.type if r.type in look.types else look.type_names.get(_norm(r.type or r.type_name))
+    type_key = r.type if r.type in look.types else look.type_names.get(xlsx.norm(r.type or r.type_name))
     drill_type = look.types.get(type_key or "")
     if drill_type is None:
         issues.append(_error("unknown-type", type=r.type or r.type_name or "-"))
-    form = look.forms.get(_norm(r.form))
+    form = look.forms.get(xlsx.norm(r.form))
     if form is None:
         issues.append(_error("bad-form", form=r.form or "-"))
     elif drill_type is not None and form not in drill_type.forms:
@@ -484,10 +463,10 @@ def _flag(value: object) -> bool | None:
         return value
     if isinstance(value, int | float):
         return {1: True, 0: False}.get(value)
-    word = _norm(_str(value))
-    if word in _YES or word in {_norm(t("dxl.yes", lang)) for lang in LANGUAGES}:
+    word = xlsx.norm(xlsx.as_str(value))
+    if word in _YES or word in {xlsx.norm(t("dxl.yes", lang)) for lang in LANGUAGES}:
         return True
-    if word in _NO or word in {_norm(t("dxl.no", lang)) for lang in LANGUAGES}:
+    if word in _NO or word in {xlsx.norm(t("dxl.no", lang)) for lang in LANGUAGES}:
         return False
     return None
 
@@ -540,7 +519,7 @@ def _parse_text(text: str) -> datetime | None:
 def _shown(value: object) -> str:
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    return _str(value) or "-"
+    return xlsx.as_str(value) or "-"
 
 
 def import_drill_plan(rows: Sequence[PlanRow], *, campaign_id: int, session: Session, actor: Actor | None,
@@ -560,7 +539,7 @@ def import_drill_plan(rows: Sequence[PlanRow], *, campaign_id: int, session: Ses
     seen_ids: dict[int, int] | None = None if ignore_ids else {}
     drafts: list[tuple[PlanRow, DrillDraft | list[Issue] | None]] = []
     for r in rows:
-        if _norm(r.status) in look.cancelled:
+        if xlsx.norm(r.status) in look.cancelled:
             drafts.append((r, None))
         else:
             drafts.append((r, _parse(r, campaign_id, look, seen_ids)))

@@ -22,14 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin import xlsx
 from checklists.campaigns import campaign_units
 from checklists.changes import MAX_TEXT, change_item
 from checklists.queries import ChecklistRow, unit_checklist
@@ -42,7 +42,7 @@ from store.schema import Campaign, OrgUnit
 
 FORMAT = "peakready-status"
 FORMAT_VERSION = 1
-META_SHEET = "meta"
+META_SHEET = xlsx.META_SHEET
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 STATES = ("open", "done", "na")
@@ -57,9 +57,6 @@ COLUMNS: tuple[tuple[str, int, bool], ...] = (
 )
 COLUMN_IDS = tuple(c for c, _, _ in COLUMNS)
 NEEDED = ("unit", "item", "occurrence", "state", "reason", "note", "version")
-_GREY = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")
-_HEADER = PatternFill("solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # ── Writing ──────────────────────────────────────────────────────────────────
@@ -86,28 +83,19 @@ def export_status(campaign_id: int, unit_id: int, *, session: Session, actor: Ac
     wb = Workbook()
     ws = wb.active
     ws.title = t("xl.sheet", lang)
-    for col, (cid, width, _) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(1, col)
-        _text(cell, t(f"xl.col.{cid}", lang))
-        cell.font = Font(bold=True)
-        cell.fill = _HEADER
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
+    xlsx.header(ws, [(cid, width) for cid, width, _ in COLUMNS], lambda cid: t(f"xl.col.{cid}", lang))
     for r, row in enumerate(rows, start=2):
         values = _row_values(row, unit.code, lang)
         for col, (cid, _, editable) in enumerate(COLUMNS, start=1):
             cell = ws.cell(r, col)
             value = values[cid]
-            if isinstance(value, str):
-                _text(cell, value)
-            else:
-                cell.value = value
+            xlsx.value(cell, value)
             if cid == "due" and isinstance(value, date):
                 cell.number_format = "yyyy-mm-dd"
             elif cid == "changed_at" and isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm"
             if not editable:
-                cell.fill = _GREY
+                cell.fill = xlsx.GREY
             cell.alignment = Alignment(wrap_text=cid in ("section", "text", "reason", "note"), vertical="top")
     last = len(rows) + 1
     ws.freeze_panes = "C2"
@@ -129,20 +117,10 @@ def export_status(campaign_id: int, unit_id: int, *, session: Session, actor: Ac
         wb.defined_names[f"peakready_{cid}"] = DefinedName(
             f"peakready_{cid}", attr_text=f"{_quoted_sheet(ws.title)}!${letter}$1:${letter}${max(last, 2)}")
 
-    meta = wb.create_sheet(META_SHEET)
-    for r, (key, value) in enumerate((("format", FORMAT), ("format_version", FORMAT_VERSION),
-                                      ("campaign_id", campaign.id), ("campaign_name", campaign.name),
-                                      ("unit_code", unit.code), ("exported_at", format_local(now)),
-                                      ("lang", lang)), start=1):
-        _text(meta.cell(r, 1), key)
-        if isinstance(value, str):
-            _text(meta.cell(r, 2), value)
-        else:
-            meta.cell(r, 2).value = value
-    meta.sheet_state = "hidden"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    xlsx.meta_sheet(wb, (("format", FORMAT), ("format_version", FORMAT_VERSION), ("campaign_id", campaign.id),
+                         ("campaign_name", campaign.name), ("unit_code", unit.code),
+                         ("exported_at", format_local(now)), ("lang", lang)))
+    return xlsx.saved(wb)
 
 
 def _row_values(row: ChecklistRow, unit_code: str, lang: str) -> dict[str, object]:
@@ -166,15 +144,6 @@ def _row_values(row: ChecklistRow, unit_code: str, lang: str) -> dict[str, objec
     }
 
 
-def _text(cell, value: str) -> None:
-    """Write text that no spreadsheet evaluates: always a string cell (openpyxl would take a text
-    starting with '=' for a formula), with the quote prefix when it looks like one, so editing the
-    cell in Excel keeps it text; characters a workbook cannot hold are dropped."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell.value = value
-    cell.data_type = "s"
-    if value.startswith(_FORMULA_START):
-        cell.quotePrefix = True
 
 
 def _quoted_sheet(title: str) -> str:
@@ -232,9 +201,9 @@ def read_status(data: bytes) -> ParsedWorkbook:
                 for values in wb[META_SHEET].iter_rows(max_col=2, values_only=True) if values and values[0] is not None}
         if meta.get("format") != FORMAT:
             raise InvalidInput("error.xl_not_ours", sheet=META_SHEET)
-        if _int(meta.get("format_version")) != FORMAT_VERSION:
+        if xlsx.as_int(meta.get("format_version")) != FORMAT_VERSION:
             raise InvalidInput("error.xl_format_version", found=meta.get("format_version"), expected=FORMAT_VERSION)
-        campaign_id = _int(meta.get("campaign_id"))
+        campaign_id = xlsx.as_int(meta.get("campaign_id"))
         if campaign_id is None:
             raise InvalidInput("error.xl_not_ours", sheet=META_SHEET)
         names = [t("xl.sheet", lang) for lang in LANGUAGES]
@@ -251,7 +220,7 @@ def read_status(data: bytes) -> ParsedWorkbook:
                                columns=", ".join(t(f"xl.col.{c}", lang if lang in LANGUAGES else "zh") for c in missing))
         rows: list[SheetRow] = []
         for number, values in enumerate(lines, start=2):
-            if values is None or all(_blank(v) for v in values):
+            if values is None or all(xlsx.blank(v) for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InvalidInput("error.xl_too_many_rows", max=MAX_ROWS)
@@ -260,52 +229,32 @@ def read_status(data: bytes) -> ParsedWorkbook:
                 i = where[cid]
                 return values[i] if i < len(values) else None
 
-            rows.append(SheetRow(number, _str(cell("unit")).upper(), _str(cell("item")), _str(cell("occurrence")),
-                                 _str(cell("state")), _str(cell("reason")), _str(cell("note")), cell("version")))
+            rows.append(SheetRow(number, xlsx.as_str(cell("unit")).upper(), xlsx.as_str(cell("item")), xlsx.as_str(cell("occurrence")),
+                                 xlsx.as_str(cell("state")), xlsx.as_str(cell("reason")), xlsx.as_str(cell("note")), cell("version")))
     finally:
         wb.close()
-    return ParsedWorkbook(campaign_id, _str(meta.get("campaign_name")), _str(meta.get("unit_code")),
-                          _str(meta.get("lang")), _str(meta.get("exported_at")), tuple(rows))
+    return ParsedWorkbook(campaign_id, xlsx.as_str(meta.get("campaign_name")), xlsx.as_str(meta.get("unit_code")),
+                          xlsx.as_str(meta.get("lang")), xlsx.as_str(meta.get("exported_at")), tuple(rows))
 
 
 def _columns(header: Sequence[object]) -> dict[str, int]:
     """Column id → index, recognising a header in either language (or the column's id), ignoring case."""
-    labels = {_norm(t(f"xl.col.{cid}", lang)): cid for cid in COLUMN_IDS for lang in LANGUAGES}
+    labels = {xlsx.norm(t(f"xl.col.{cid}", lang)): cid for cid in COLUMN_IDS for lang in LANGUAGES}
     labels |= {cid: cid for cid in COLUMN_IDS}
     found: dict[str, int] = {}
     for i, value in enumerate(header or ()):
-        cid = labels.get(_norm(_str(value)))
+        cid = labels.get(xlsx.norm(xlsx.as_str(value)))
         if cid and cid not in found:
             found[cid] = i
     return found
 
 
-def _norm(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
-def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _str(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
 
 
 def _state_words() -> dict[str, str]:
@@ -314,8 +263,8 @@ def _state_words() -> dict[str, str]:
     words = {s: s for s in STATES}
     for s in STATES:
         for lang in LANGUAGES:
-            words[_norm(t(f"xl.state.{s}", lang))] = s
-            words[_norm(t(f"status.{s}", lang))] = s
+            words[xlsx.norm(t(f"xl.state.{s}", lang))] = s
+            words[xlsx.norm(t(f"status.{s}", lang))] = s
     words |= {"n/a": "na", "not applicable": "na"}
     return words
 
@@ -429,16 +378,16 @@ def plan_status_import(parsed: ParsedWorkbook, *, session: Session, actor: Actor
 
 def _plan_row(r: SheetRow, base: RowPlan, current: ChecklistRow, may: frozenset[str], campaign_status: str,
               words: dict[str, str]) -> RowPlan:
-    new = words.get(_norm(r.state))
+    new = words.get(xlsx.norm(r.state))
     if new is None:
         return _error(base, "bad-state", value=r.state or "-")
     base = replace(base, new=new)
-    note = r.note if r.note and r.note != _str(current.note) else ""  # a blank note keeps the note
+    note = r.note if r.note and r.note != xlsx.as_str(current.note) else ""  # a blank note keeps the note
     reason = r.reason
     if new == "na" and not reason:
         if current.status != "na":
             return _error(base, "na-needs-reason")
-        reason = _str(current.na_reason)  # a blank reason keeps the reason
+        reason = xlsx.as_str(current.na_reason)  # a blank reason keeps the reason
     if len(note) > MAX_TEXT or len(reason) > MAX_TEXT:
         return _error(base, "too-long", max=MAX_TEXT)
     steps: list[Step] = []
@@ -452,7 +401,7 @@ def _plan_row(r: SheetRow, base: RowPlan, current: ChecklistRow, may: frozenset[
             steps.append(Step("done"))
         else:
             steps.append(Step("na", reason))
-    elif new == "na" and reason != _str(current.na_reason):
+    elif new == "na" and reason != xlsx.as_str(current.na_reason):
         steps += [Step("reopen"), Step("na", reason)]  # N/A cannot follow N/A: a new reason reopens first
         reason_changed = True
     if note:
@@ -462,7 +411,7 @@ def _plan_row(r: SheetRow, base: RowPlan, current: ChecklistRow, may: frozenset[
         return base
     if campaign_status != "open":
         return _error(base, "closed-campaign")
-    version = _int(r.version)
+    version = xlsx.as_int(r.version)
     if version is None:
         return _error(base, "bad-version")
     missing = [CHANGE_ACTIONS[s.action] for s in steps if CHANGE_ACTIONS[s.action] not in may]
