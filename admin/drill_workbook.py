@@ -283,14 +283,7 @@ def _value(cell: object, formula: object, *, text: bool) -> object:
 
 def _columns(header: Sequence[object]) -> dict[str, int]:
     """Column id → index, recognising a header in either language (or the column's id), ignoring case."""
-    labels = {xlsx.norm(t(f"dxl.col.{cid}", lang)): cid for cid in COLUMN_IDS for lang in LANGUAGES}
-    labels |= {cid: cid for cid in COLUMN_IDS}
-    found: dict[str, int] = {}
-    for i, value in enumerate(header or ()):
-        cid = labels.get(xlsx.norm(xlsx.as_str(value)))
-        if cid and cid not in found:
-            found[cid] = i
-    return found
+    return xlsx.columns(header, COLUMN_IDS, lambda cid, lang: t(f"dxl.col.{cid}", lang), LANGUAGES)
 
 
 # ── Checking and planning ────────────────────────────────────────────────────

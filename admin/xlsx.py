@@ -82,6 +82,20 @@ def as_str(content: object) -> str:
     return str(content).replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def columns(header: Sequence[object], ids: Sequence[str], label: Callable[[str, str], str],
+            languages: Sequence[str]) -> dict[str, int]:
+    """Column id → index, recognising a header in any of `languages` (label(id, lang)) or the column's
+    id itself, ignoring case and spacing; the first column with a label wins."""
+    labels = {norm(label(cid, lang)): cid for cid in ids for lang in languages}
+    labels |= {cid: cid for cid in ids}
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header or ()):
+        cid = labels.get(norm(as_str(cell)))
+        if cid and cid not in found:
+            found[cid] = i
+    return found
+
+
 def as_int(content: object) -> int | None:
     if isinstance(content, bool):
         return None

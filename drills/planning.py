@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from core.clock import as_utc, local_day
+from core.clock import as_utc
 from core.errors import DomainError, InvalidInput, InvalidTransition, NotFound, StaleWrite
 from drills import schedule
 from drills.schedule import Finding, PeakWindow, PlannedDrill
@@ -26,7 +26,6 @@ from org.authz import authorize, scope_unit_ids
 from org.models import Actor
 from store.schema import (
     Campaign,
-    CampaignUnit,
     Drill,
     DrillLogEntry,
     DrillPerson,
@@ -526,11 +525,3 @@ def _views(session: Session, ids: list[int]) -> list[DrillView]:
 def drill_log(drill_id: int, *, session: Session) -> list[DrillLogEntry]:
     return list(session.scalars(select(DrillLogEntry).where(DrillLogEntry.drill_id == drill_id)
                                 .order_by(DrillLogEntry.id)))
-
-
-def local_date(moment: datetime) -> date:
-    return local_day(moment)
-
-
-def campaign_units(campaign_id: int, *, session: Session) -> list[int]:
-    return list(session.scalars(select(CampaignUnit.unit_id).where(CampaignUnit.campaign_id == campaign_id)))
