@@ -13,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from checklists.corrective import CORRECTIVE_TEMPLATE
 from checklists.occurrences import ONE_OFF, end_of_day, periods, recurrence_window
 from content.models import applies
 from core.errors import InvalidInput, NotFound
@@ -74,7 +75,7 @@ def open_campaign(
         raise InvalidInput("error.anchor_without_template", template=", ".join(stray))
     templates = []
     for key in keys:
-        q = select(Template).where(Template.key == key)
+        q = select(Template).where(Template.key == key, Template.key != CORRECTIVE_TEMPLATE)
         q = q.where(Template.version == template_version) if template_version else q.order_by(Template.version.desc())
         template = session.scalars(q).first()
         if template is None:
@@ -272,7 +273,8 @@ class TemplateChoice:
 
 def template_choices(*, session: Session) -> list[TemplateChoice]:
     """Every loaded template version, by key and the newest version first."""
-    q = select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en, Template.counts_from)
+    q = (select(Template.id, Template.key, Template.version, Template.name_zh, Template.name_en, Template.counts_from)
+         .where(Template.key != CORRECTIVE_TEMPLATE))  # the system template carries drills' corrective actions
     return [TemplateChoice(*row) for row in session.execute(q.order_by(Template.key, Template.version.desc()))]
 
 

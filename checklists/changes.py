@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from checklists.occurrences import ONE_OFF
+from checklists.occurrences import ONE_OFF, counts_before_peak
 from checklists.rules import ACTION_TARGET, check_transition, weight_deltas
 from core.clock import format_local, local_day
 from core.errors import InvalidInput, NotFound, StaleWrite
@@ -165,7 +165,7 @@ def append_change(campaign_id: int, unit_id: int, item_id: int, occurrence: str,
     )
     session.add(event)
     done_d, na_d = weight_deltas(before, after, item.weight)
-    if (done_d or na_d) and occurrence == ONE_OFF:
+    if (done_d or na_d) and counts_before_peak(occurrence):
         add_readiness_delta(session, campaign_id, unit_id, day, done=done_d, na=na_d)
     note, na_reason = values.get("note", status.note), values.get("na_reason", status.na_reason)
     session.flush()

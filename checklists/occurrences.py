@@ -6,6 +6,9 @@
   period's last day inside the window (local midnight after it).
 - An event-triggered item has one per event declared for the unit, "E<event id>", due so many
   hours before the landfall (or the start), after the start, or after the end of the event.
+- A corrective action from a drill is one occurrence "A<action id>" of a system item for its owner
+  unit (drills.review), due on the action's due day. Like a one-off item it counts in pre-peak
+  readiness (until it is closed), not in the on-time rate.
 """
 
 from __future__ import annotations
@@ -13,9 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from sqlalchemy import or_
+
 from core.clock import local_zone
 
 ONE_OFF = ""
+CORRECTIVE = "A"  # the prefix of a corrective action's occurrence
 
 
 @dataclass(frozen=True)
@@ -86,11 +92,28 @@ def event_due(when: str, hours: int, *, starts_at: datetime, landfall_at: dateti
     raise ValueError(f"unknown trigger time {when!r}")
 
 
+def corrective_occurrence(action_id: int) -> str:
+    return f"{CORRECTIVE}{action_id}"
+
+
 def kind_of(occurrence: str) -> str:
-    """once, recurring or event, from an occurrence key."""
+    """once, recurring, event or corrective, from an occurrence key."""
     if occurrence == ONE_OFF:
         return "once"
+    if occurrence.startswith(CORRECTIVE):
+        return "corrective"
     return "event" if occurrence.startswith("E") else "recurring"
+
+
+def counts_before_peak(occurrence: str) -> bool:
+    """Whether the occurrence weighs in pre-peak readiness (readiness_daily): one-off items and
+    corrective actions; recurring and event checks count in the on-time rate instead."""
+    return occurrence == ONE_OFF or occurrence.startswith(CORRECTIVE)
+
+
+def before_peak_clause(column):
+    """`counts_before_peak` as a SQL condition on an occurrence column."""
+    return or_(column == ONE_OFF, column.like(f"{CORRECTIVE}%"))
 
 
 def period_first_day(occurrence: str) -> date | None:

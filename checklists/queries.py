@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from checklists.changes import ChangeResult
-from checklists.occurrences import ONE_OFF, kind_of, period_first_day
+from checklists.occurrences import ONE_OFF, counts_before_peak, kind_of, period_first_day
 from core.clock import as_utc, local_day
 from core.errors import NotFound
 from org.authz import authorize
@@ -19,7 +19,9 @@ from store.schema import (
     CampaignTemplate,
     ChecklistEvent,
     ChecklistStatus,
+    CorrectiveAction,
     Directive,
+    Drill,
     EvidenceFile,
     Obligation,
     SeasonEvent,
@@ -65,10 +67,16 @@ class ChecklistRow:
     trigger_when: str | None = None  # an event check: before (landfall), during or after the event
     requires_evidence: bool = False  # ticked done only with a file, or with a reason a lead accepts
     evidence_count: int = 0  # evidence files attached to this occurrence
+    drill_title: str = ""  # a corrective action: the drill that showed the need for it
+
+    @property
+    def counts_before_peak(self) -> bool:
+        """Weighs in pre-peak readiness: a one-off item or a corrective action (until it is closed)."""
+        return counts_before_peak(self.occurrence)
 
     @property
     def kind(self) -> str:
-        """once, recurring or event."""
+        """once, recurring, event or corrective."""
         return kind_of(self.occurrence)
 
     @property
@@ -82,7 +90,7 @@ class ChecklistRow:
     def current(self, today: date) -> bool:
         """Shown in the season's working list: one-off items always; a recurring occurrence once its
         period has begun; an event's checks while the event is open or they are still open."""
-        if self.kind == "once":
+        if self.kind in ("once", "corrective"):
             return True
         if self.kind == "recurring":
             return self.starts_on is not None and self.starts_on <= today
@@ -92,7 +100,8 @@ class ChecklistRow:
 def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: Actor | None = None
                    ) -> list[ChecklistRow]:
     """Every obligation of a unit in a season (its items of the season's templates, a shared item
-    once, listed under the first template that has it), with its current status and due date.
+    once, listed under the first template that has it; then its corrective actions from drills, each
+    with its own text), with its current status and due date.
 
     With an actor, refused (Forbidden) unless the unit is in the user's scope; without one, the
     caller is trusted code (the command line, set-up, the benchmark).
@@ -115,14 +124,15 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
         .join(Template, Template.id == TemplateItem.template_id)
-        .join(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
-              & (CampaignTemplate.campaign_id == campaign_id))
+        # The corrective actions' system template is in no season's list: its rows come last.
+        .outerjoin(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
+                   & (CampaignTemplate.campaign_id == campaign_id))
         .outerjoin(User, User.id == ChecklistStatus.updated_by)
         .outerjoin(files, (files.c.item_id == ChecklistStatus.item_id)
                    & (files.c.occurrence == ChecklistStatus.occurrence))
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == unit_id)
-        .order_by(CampaignTemplate.position, TemplateSection.position, TemplateItem.position,
-                  ChecklistStatus.occurrence)
+        .order_by(func.coalesce(CampaignTemplate.position, 1_000_000), TemplateSection.position,
+                  TemplateItem.position, ChecklistStatus.occurrence)
     ).all()
     having: dict[str, list[str]] = {}
     for key, template_key in session.execute(
@@ -132,6 +142,21 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             .where(CampaignTemplate.campaign_id == campaign_id)
             .order_by(CampaignTemplate.position)):
         having.setdefault(key, []).append(template_key)
+    actions = {f"A{a.id}": (a, title) for a, title in session.execute(
+        select(CorrectiveAction, Drill.title).join(Drill, Drill.id == CorrectiveAction.drill_id)
+        .where(CorrectiveAction.campaign_id == campaign_id, CorrectiveAction.unit_id == unit_id))}
+    return [_corrective(row, actions[row.occurrence]) if row.occurrence in actions else row
+            for row in _rows(campaign, rows, having)]
+
+
+def _corrective(row: ChecklistRow, found: tuple[CorrectiveAction, str]) -> ChecklistRow:
+    """A corrective action's row: its own text (as written, in one language), the directive it concerns."""
+    action, drill_title = found
+    return replace(row, text_zh=action.description, text_en=action.description, drill_title=drill_title,
+                   sources=[action.directive_id] if action.directive_id else row.sources)
+
+
+def _rows(campaign: Campaign, rows, having: dict[str, list[str]]) -> list[ChecklistRow]:
     return [
         ChecklistRow(
             item_id=i.id,

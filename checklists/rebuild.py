@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from checklists.occurrences import ONE_OFF
+from checklists.occurrences import before_peak_clause
 from core.errors import NotFound
 from store.schema import (
     Campaign,
@@ -187,11 +187,11 @@ def _expected_daily(campaign: Campaign) -> Select:
     joined = (select(Obligation.unit_id.label("unit_id"), Obligation.created_on.label("day"),
                      zero.label("done_delta"), zero.label("na_delta"), func.sum(weight).label("total_delta"))
               .join(TemplateItem, TemplateItem.id == Obligation.item_id)
-              .where(Obligation.campaign_id == campaign.id, Obligation.occurrence == ONE_OFF)
+              .where(Obligation.campaign_id == campaign.id, before_peak_clause(Obligation.occurrence))
               .group_by(Obligation.unit_id, Obligation.created_on))
     moves = (select(ev.unit_id, ev.day, gain("done"), gain("na"), zero)
              .join(TemplateItem, TemplateItem.id == ev.item_id)
-             .where(ev.campaign_id == campaign.id, ev.occurrence == ONE_OFF, ev.status_before != ev.status_after))
+             .where(ev.campaign_id == campaign.id, before_peak_clause(ev.occurrence), ev.status_before != ev.status_after))
     every = union_all(joined, moves).subquery()
     sums = [func.sum(every.c[f]) for f in DAILY_FIELDS]
     return (select(every.c.unit_id, every.c.day, *(s.label(f) for s, f in zip(sums, DAILY_FIELDS, strict=True)))

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     peak_window_is_error: bool = Field(
         default=False, description="A drill during a declared high-load window or heat/typhoon event is refused "
                                    "(instead of warned about).")
+    aar_due_days: int = Field(
+        default=14, ge=1, le=180,
+        description="A drill's after-action report, with its improvement plan, is due this many days after the drill.")
     now: datetime | None = Field(
         default=None,
         description="Start the app's clock at this moment (ISO date or date-time, local zone if none given) "

@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checklists.occurrences import ONE_OFF
+from checklists.occurrences import before_peak_clause
 from core.clock import as_utc, local_day
 from store.schema import ChecklistEvent, Obligation, OrgUnit, TemplateItem
 
@@ -88,10 +88,10 @@ def occurrences(campaign_id: int, *, session: Session, root_unit_id: int | None 
     q = (select(Obligation.unit_id, Obligation.item_id, Obligation.occurrence, Obligation.due_at,
                 Obligation.created_on, TemplateItem.weight)
          .join(TemplateItem, TemplateItem.id == Obligation.item_id)
-         .where(Obligation.campaign_id == campaign_id, Obligation.occurrence != ONE_OFF, Obligation.due_at.is_not(None)))
+         .where(Obligation.campaign_id == campaign_id, ~before_peak_clause(Obligation.occurrence), Obligation.due_at.is_not(None)))
     e = (select(ChecklistEvent.unit_id, ChecklistEvent.item_id, ChecklistEvent.occurrence, ChecklistEvent.occurred_at,
                 ChecklistEvent.status_after)
-         .where(ChecklistEvent.campaign_id == campaign_id, ChecklistEvent.occurrence != ONE_OFF)
+         .where(ChecklistEvent.campaign_id == campaign_id, ~before_peak_clause(ChecklistEvent.occurrence))
          .order_by(ChecklistEvent.id))
     if unit_id is not None:
         q = q.where(Obligation.unit_id == unit_id)

@@ -599,3 +599,67 @@ class DrillLogEntry(Base):
     data: Mapped[dict] = mapped_column(JSON)  # what changed: before and after, the inject's key …
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
     occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# ── After the drill: evaluation per objective, the after-action report, corrective actions ─────────
+#
+# An evaluation and the report are current-state rows (each save is also appended to drill_log, with
+# what it replaced). A corrective action is an obligation of its owner unit in a season: the season's
+# checklist carries it as an item occurrence "A<action id>" of the system item for its criticality
+# (drills.review.CORRECTIVE_TEMPLATE), so ticking it, its evidence, its log and its weight in readiness
+# are those of any other item; it is closed when that occurrence is ticked done with evidence.
+
+EVALUATION_RATINGS = ("P", "S", "M", "U")  # performed without / with some / with major challenges; unable
+
+
+class DrillEvaluation(Base):
+    """How one objective of a held drill was performed, as its evaluator rated it, with the strengths
+    seen and the areas for improvement."""
+
+    __tablename__ = "drill_evaluations"
+    __table_args__ = (CheckConstraint("rating IN ('P','S','M','U')", name="rating"),)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
+    objective_key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    rating: Mapped[str] = mapped_column(String(1))
+    strengths: Mapped[str] = mapped_column(Text, default="", server_default="")
+    improvements: Mapped[str] = mapped_column(Text, default="", server_default="")  # areas for improvement
+    evaluator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class AfterActionReport(Base):
+    """A held drill's after-action report: its summary, due within a set number of days of the drill
+    (Settings.aar_due_days), a draft until it is issued; issuing it marks the drill reviewed. Its
+    improvement plan is the drill's corrective actions."""
+
+    __tablename__ = "after_action_reports"
+    __table_args__ = (CheckConstraint("status IN ('draft','issued')", name="status"),)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    due_on: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(8), default="draft")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    written_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    issued_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class CorrectiveAction(Base):
+    """An area for improvement a drill showed, turned into work for one unit: what to do, by when, and
+    the directive or checklist item it concerns. Never deleted; its state is its checklist occurrence's."""
+
+    __tablename__ = "corrective_actions"
+    __table_args__ = (Index("ix_corrective_actions_owner", "campaign_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), index=True)
+    objective_key: Mapped[str | None] = mapped_column(String(96))  # the evaluated objective it came from
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))  # the owner unit
+    item_id: Mapped[int] = mapped_column(ForeignKey("template_items.id"))  # the system item of its criticality
+    description: Mapped[str] = mapped_column(Text)
+    directive_id: Mapped[str | None] = mapped_column(ForeignKey("directives.id"))
+    concerns_item: Mapped[str | None] = mapped_column(String(96))  # a checklist item's key
+    due_on: Mapped[date] = mapped_column(Date)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -18,6 +18,8 @@ from core.i18n import (
     evidence,
     exchange,
     planner,
+    planner_tools,
+    review,
     sso,
     units,
     work,
@@ -37,8 +39,8 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
-                 evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS,
-                 drill_plan.STRINGS)
+                 evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
+                 drill_plan.STRINGS, planner_tools.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

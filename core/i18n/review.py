@@ -1,0 +1,36 @@
+"""After the drill: evaluation per objective, the after-action report, corrective actions (`rev.*`)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    # ratings of exercise evaluation
+    "rev.rating.P": {"zh": "P 顺利完成", "en": "P — performed without challenges"},
+    "rev.rating.S": {"zh": "S 完成，存在一些问题", "en": "S — performed with some challenges"},
+    "rev.rating.M": {"zh": "M 完成，存在重大问题", "en": "M — performed with major challenges"},
+    "rev.rating.U": {"zh": "U 未能完成", "en": "U — unable to be performed"},
+    "rev.unrated": {"zh": "还有目标未评估：{objectives}", "en": "Objectives not yet rated: {objectives}"},
+    # refusals
+    "rev.not_an_evaluator": {"zh": "只有本次演练的评估员或有复盘权限的协调人可以评估和复盘",
+                             "en": "Only the drill's evaluators, or a coordinator who may review it, can evaluate and review it"},
+    "rev.not_held": {"zh": "演练尚未实施（当前状态：{status}），不能评估或复盘",
+                     "en": "The drill has not been held (it is {status}); it cannot be evaluated or reviewed yet"},
+    "rev.issued": {"zh": "复盘报告已发布，评估和报告不能再改", "en": "The after-action report is issued; its evaluations and text are final"},
+    "rev.unknown_objective": {"zh": "本次演练没有目标“{objective}”", "en": "The drill has no objective “{objective}”"},
+    "rev.bad_rating": {"zh": "评估等级只能是 P、S、M、U，不能是“{rating}”", "en": "A rating is P, S, M or U, not “{rating}”"},
+    "rev.improvement_required": {"zh": "目标“{objective}”存在重大问题或未能完成，请写明需要改进之处",
+                                 "en": "Objective “{objective}” had major challenges or could not be performed: say what must improve"},
+    "rev.text_too_long": {"zh": "{field} 太长（最多 {max} 字）", "en": "{field} is too long (at most {max} characters)"},
+    "rev.stale_report": {"zh": "“{drill}”的复盘报告已被他人修改，请刷新后再改",
+                         "en": "The report of “{drill}” was changed by someone else; reload it and try again"},
+    "rev.summary_required": {"zh": "请先写好并保存报告摘要，再发布", "en": "Write and save the report's summary before issuing it"},
+    "rev.description_required": {"zh": "请写明整改措施要做什么", "en": "Say what the corrective action is"},
+    "rev.bad_criticality": {"zh": "重要程度“{criticality}”无效", "en": "“{criticality}” is not a criticality"},
+    "rev.due_in_past": {"zh": "整改期限 {due} 已过，请选今天或以后", "en": "The due day {due} has passed; choose today or later"},
+    "rev.unknown_directive": {"zh": "没有编号为“{directive}”的要求", "en": "There is no directive “{directive}”"},
+    "rev.unknown_item": {"zh": "本次备战活动的检查表中没有条目“{item}”", "en": "The season's checklists have no item “{item}”"},
+    "rev.owner_out_of_scope": {"zh": "单位 {unit} 未参加本次演练，也不在你的复盘范围内",
+                               "en": "Unit {unit} did not take part in the drill and is outside what you may review"},
+    "rev.season_required": {"zh": "这次演练不属于任何备战活动，请选择整改措施列入哪个备战活动",
+                            "en": "The drill belongs to no season: choose the season whose checklist gets the action"},
+    "rev.season_closed": {"zh": "备战活动“{campaign}”已结束，不能再列入整改措施",
+                          "en": "Season “{campaign}” is closed; it takes no new corrective actions"},
+    "rev.unit_not_in_season": {"zh": "单位 {unit} 不在备战活动“{campaign}”中", "en": "Unit {unit} is not in season “{campaign}”"},
+}
