@@ -462,6 +462,42 @@ def export_drills_cmd(out: Path, campaign: str | None, unit_code: str | None, te
     _say("cli.ics_written", count=len(views), file=out)
 
 
+def _command_lang(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """A --lang given after the command speaks for the whole command, its refusals included."""
+    if value:
+        ctx.find_root().params["lang"] = value
+    return value
+
+
+def _aar_file(_ctx: click.Context, _param: click.Parameter, value: Path) -> Path:
+    """The report's file: its extension chooses the format (checked before the database is opened)."""
+    if value.suffix.lower() not in (".xlsx", ".html"):
+        _fail("aar.bad_extension", file=value)
+    return value
+
+
+@cli.command("export-aar")
+@click.option("--drill", "drill_id", required=True, type=int, help="The drill's id.")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), callback=_aar_file,
+              help="The file to write: FILE.xlsx (Excel) or FILE.html (a printable page).")
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, callback=_command_lang,
+              expose_value=False, help="Language of the file and the messages (as --lang before the command).")
+@_needs_database
+def export_aar_cmd(drill_id: int, out: Path, *, engine) -> None:
+    """Write a drill's after-action report (its evaluations and improvement plan) as Excel, or as a
+    self-contained HTML page to print or hand to people without an account; the format follows the
+    extension of --out. Print one line."""
+    from admin.aar_export import debrief, page, workbook
+    from store.db import snapshot
+
+    with snapshot(engine) as session:
+        found = debrief(drill_id, session=session, lang=_lang(), aar_due_days=get_settings().aar_due_days,
+                        now=utcnow())
+    out.write_bytes(workbook(found) if out.suffix.lower() == ".xlsx" else page(found).encode("utf-8"))
+    _say("aar.cli_written", drill=drill_id, title=found.drill.title, file=out, objectives=len(found.evaluations),
+         actions=len(found.actions))
+
+
 class _PlanRefused(Exception):
     """Rolls back the import's transaction (and its change-counter bump) when a row is in error."""
 

@@ -1,6 +1,8 @@
 """The demo season's drills: each unit's emergency plans, drills held in the weeks so far (with who took
-part), drills planned for the weeks ahead, one cancelled, one on a weekend (kept with its warning).
-All of it goes through the planning service, as a coordinator's clicks would."""
+part), drills planned for the weeks ahead, one cancelled, one on a weekend (kept with its warning). The
+first held drill is reviewed (every objective rated, the report issued, two corrective actions on the
+owner units' checklists, one already overdue); the second is half evaluated; the third waits for its
+review. All of it goes through the planning and review services, as a coordinator's clicks would."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from core.clock import local_zone
+from drills import review
 from drills.holidays import day_kind
 from drills.inventory import add_plan
 from drills.planning import DrillDraft, DrillRefused, cancel_drill, plan_drill, record_conducted, set_status
@@ -109,6 +112,7 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
                                                      now=min(recorded, now))
     today = now.astimezone(local_zone()).date()
     count = 0
+    held: list[tuple[int, list[UnitView], datetime]] = []
     for demo in DRILLS:
         if demo.type_key not in types:
             continue
@@ -143,7 +147,43 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
             record_conducted(saved.drill_id, attended_unit_ids=attended,
                              attended_person_ids=[coordinator.user_id, evaluator.user_id], expected_version=2,
                              session=session, actor=coordinator, now=draft.ends_at + timedelta(hours=1))
+            held.append((saved.drill_id, chosen, draft.ends_at))
         if demo.outcome == "cancelled":
             cancel_drill(saved.drill_id, "与年度检修计划冲突，另行安排", expected_version=1, session=session,
                          actor=coordinator, now=planned_at + timedelta(days=7))
+    if held:
+        _review(session, *held[0], coordinator, evaluator, issue=True)
+    if len(held) > 1:
+        _review(session, *held[1], coordinator, evaluator, issue=False)
     return count
+
+
+ACTIONS = (  # (owner: index in the drill's units, what, criticality, directive, days after the review it is due)
+    (1, "修订地调事故处置预案中的负荷转移步骤，并组织当班调度员复训", "critical", "S2.2.2-2c", 14),
+    (0, "补充仿真系统中主变过载的故障场景，纳入下季度联合演习", "major", "S2.2.2-2b", 35),
+)
+
+
+def _review(session: Session, drill_id: int, units: list[UnitView], ended: datetime, coordinator: Actor,
+            evaluator: Actor, *, issue: bool) -> None:
+    """Rate the drill's objectives two days after it (one with some, one with major challenges); with
+    `issue`, write and issue the report and put the corrective actions on the owners' checklists."""
+    at = ended + timedelta(days=2)
+    keys = [e.objective_key for e in review.evaluations(drill_id, session=session)]
+    for i, key in enumerate(keys if issue else keys[: len(keys) // 2]):
+        rating = "M" if issue and i == len(keys) - 1 else "S" if i == 1 else "P"
+        improvements = {"S": "信息报送比规定时间晚约五分钟，需固定报送模板", "M": "负荷转移方案未考虑主变过载，转供后仍越限"}
+        review.evaluate(drill_id, key, rating, strengths="指挥关系清楚，各岗位响应及时",
+                        improvements=improvements.get(rating, ""), session=session, actor=evaluator, now=at)
+    if not issue:
+        return
+    version = review.save_report(drill_id, "演练按脚本完成，故障判断和汇报链条顺畅；负荷转移方案存在缺陷，"
+                                           "已列入整改计划。", expected_version=0, session=session,
+                                 actor=coordinator, now=at, aar_due_days=14)
+    review.issue_report(drill_id, expected_version=version, session=session, actor=coordinator, now=at)
+    for owner, text, criticality, directive, days in ACTIONS:
+        if owner < len(units):
+            review.raise_action(drill_id, unit_id=units[owner].id, description=text, criticality=criticality,
+                                due_on=at.astimezone(local_zone()).date() + timedelta(days=days),
+                                objective_key=keys[-1] if keys else None, directive_id=directive,
+                                session=session, actor=coordinator, now=at)

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from readiness.charts import readiness_over_time, units_bar
-from ui import loaders, state, widgets
+from ui import corrective_views, loaders, state, widgets
 
 st.title(state.t("page.dashboard"))
 
@@ -40,11 +40,14 @@ with c2:
 series = loaders.series(who, campaign.id, unit.id, campaign.starts_on, as_of, key)
 now_value = series["readiness"].iloc[-1]
 week_ago = series["readiness"].iloc[max(0, len(series) - 8)]
-m1, m2, m3 = st.columns(3)
+m1, m2, m3, m4 = st.columns(4)
 change = f"{(now_value - week_ago) * 100:+.1f} pp" if pd.notna(now_value) and pd.notna(week_ago) else None
 m1.metric(state.t("db.readiness_now"), f"{now_value:.1%}" if pd.notna(now_value) else "—", delta=change)
 m2.metric(state.t("db.peak_start"), campaign.peak_start.isoformat())
 m3.metric(state.t("cl.days_to_peak"), state.t("cl.days", n=(campaign.peak_start - as_of).days))
+subtree = table.loc[table["path"].str.startswith(unit.path), "unit_id"]
+actions = corrective_views.open_actions(campaign.id, subtree, key)
+m4.metric(state.t("db.actions_open"), len(actions), help=state.t("db.actions_help"))
 
 fig = readiness_over_time(
     series, peak_start=campaign.peak_start, title=state.t("db.chart_title", unit=state.name(unit)),
@@ -52,6 +55,10 @@ fig = readiness_over_time(
 )
 fig.update_xaxes(range=[campaign.starts_on, campaign.peak_start + timedelta(days=7)])
 st.plotly_chart(fig, width="stretch", key="readiness_chart")
+
+if actions:
+    with st.expander(state.t("db.actions", n=len(actions), late=sum(a.overdue(today) for a in actions))):
+        corrective_views.table(actions)
 
 st.subheader(state.t("db.children"))
 children = table[table["parent_id"] == unit.id]

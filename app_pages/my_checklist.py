@@ -38,8 +38,8 @@ with right:
 everything = loaders.checklist(who, campaign.id, unit.id, key)
 loaders.remember_rows(campaign.id, unit.id, key, everything)  # a tick then patches them (ui.widgets)
 today = state.today()
-rows = [r for r in everything if r.kind == "once"]  # pre-peak readiness counts these
-in_season = [r for r in everything if r.kind != "once" and r.current(today)]  # this period's and events' checks
+rows = [r for r in everything if r.counts_before_peak]  # pre-peak readiness counts these
+in_season = [r for r in everything if not r.counts_before_peak and r.current(today)]  # recurring, event checks
 may = loaders.actions_on(who, unit.id)
 if not may & {"item.done", "item.na", "item.reopen", "item.note"}:
     st.caption(state.t("access.read_only"))

@@ -100,7 +100,7 @@ class ChecklistRow:
 def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: Actor | None = None
                    ) -> list[ChecklistRow]:
     """Every obligation of a unit in a season (its items of the season's templates, a shared item
-    once, listed under the first template that has it; then its corrective actions from drills, each
+    once, listed under the first template that has it; its corrective actions from drills first, each
     with its own text), with its current status and due date.
 
     With an actor, refused (Forbidden) unless the unit is in the user's scope; without one, the
@@ -124,14 +124,15 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
         .join(TemplateItem, TemplateItem.id == ChecklistStatus.item_id)
         .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
         .join(Template, Template.id == TemplateItem.template_id)
-        # The corrective actions' system template is in no season's list: its rows come last.
+        # The corrective actions' system template is in no season's list: its rows come first (open
+        # findings of drills are what a lead should see before the routine items).
         .outerjoin(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
                    & (CampaignTemplate.campaign_id == campaign_id))
         .outerjoin(User, User.id == ChecklistStatus.updated_by)
         .outerjoin(files, (files.c.item_id == ChecklistStatus.item_id)
                    & (files.c.occurrence == ChecklistStatus.occurrence))
         .where(ChecklistStatus.campaign_id == campaign_id, ChecklistStatus.unit_id == unit_id)
-        .order_by(func.coalesce(CampaignTemplate.position, 1_000_000), TemplateSection.position,
+        .order_by(func.coalesce(CampaignTemplate.position, -1), TemplateSection.position,
                   TemplateItem.position, ChecklistStatus.occurrence)
     ).all()
     having: dict[str, list[str]] = {}

@@ -147,6 +147,11 @@ def may_review(drill: Drill, actor: Actor | None, session: Session) -> bool:
         DrillPerson.role == "evaluator").limit(1)) is not None
 
 
+def may_review_drill(drill_id: int, actor: Actor | None, *, session: Session) -> bool:
+    """Whether the user may evaluate and review this drill (what a page shows the forms for)."""
+    return may_review(_drill(drill_id, session), actor, session)
+
+
 def _authorize(drill: Drill, actor: Actor | None, session: Session) -> None:
     if not may_review(drill, actor, session):
         raise Forbidden("rev.not_an_evaluator")
@@ -354,6 +359,18 @@ def _item_in_season(key: str, campaign_id: int, session: Session) -> bool:
                                                        == TemplateItem.template_id)
                           .where(CampaignTemplate.campaign_id == campaign_id, TemplateItem.key == key)
                           .limit(1)) is not None
+
+
+def season_items(campaign_id: int, *, session: Session) -> dict[str, tuple[str, str]]:
+    """The checklist items of a season's templates a corrective action may concern: key → (text zh, en)."""
+    rows = session.execute(select(TemplateItem.key, TemplateItem.text_zh, TemplateItem.text_en)
+                           .join(CampaignTemplate, CampaignTemplate.template_id == TemplateItem.template_id)
+                           .where(CampaignTemplate.campaign_id == campaign_id)
+                           .order_by(CampaignTemplate.position, TemplateItem.position))
+    out: dict[str, tuple[str, str]] = {}
+    for key, zh, en in rows:
+        out.setdefault(key, (zh, en))
+    return out
 
 
 def corrective_actions(*, session: Session, campaign_id: int | None = None, unit_ids: Iterable[int] | None = None,

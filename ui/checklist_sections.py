@@ -44,14 +44,14 @@ def section(campaign_id: int, unit_id: int, section_key: str, show: str, expande
         st.rerun(scope="app")
     state.show_flash()
     today = state.today()
-    rows = [r for r in _rows(campaign_id, unit_id, page_rows) if r.kind == "once" and r.section_key == section_key]
+    rows = [r for r in _rows(campaign_id, unit_id, page_rows) if r.counts_before_peak and r.section_key == section_key]
     items = widgets.filtered(rows, show, today)
     if not items:
         return
     # The title counts as of the page's run: a tick reruns only this fragment, and a new label would be a
     # new expander, which the browser builds afresh with every item in it (slow); the live count shows
     # inside until the page runs again.
-    shown = checklist_summary(r for r in page_rows if r.kind == "once" and r.section_key == section_key)
+    shown = checklist_summary(r for r in page_rows if r.counts_before_peak and r.section_key == section_key)
     live = checklist_summary(rows)
     title = getattr(rows[0], f"section_{state.lang()}")
     name = f"{show}_{section_key}"  # each filter remembers its own open sections
@@ -74,7 +74,7 @@ def season(campaign_id: int, unit_id: int, show: str, may: frozenset[str], page_
         st.rerun(scope="app")
     state.show_flash()
     today: date = state.today()
-    rows = [r for r in _rows(campaign_id, unit_id, page_rows) if r.kind != "once" and r.current(today)]
+    rows = [r for r in _rows(campaign_id, unit_id, page_rows) if not r.counts_before_peak and r.current(today)]
     widgets.season_checks(campaign_id, unit_id, widgets.filtered(rows, show, today), today, may, draw=item)
 
 

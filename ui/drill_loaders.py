@@ -12,9 +12,14 @@ from datetime import date
 
 import streamlit as st
 
+from admin.annual_plan_workbook import export_annual_plan
+from admin.drill_timeline import export_timeline
 from core.config import get_settings
+from drills import conduct, inventory
+from drills.conduct import TimelineEntry
 from drills.exports import drills_ics
-from drills.planning import DrillView, list_drills
+from drills.inventory import AnnualEntry, PlanView
+from drills.planning import DrillView, get_drill, list_drills
 from drills.required import Requirement, required_drills
 from drills.views import DrillLogLine, drill_log_lines
 from org import queries as org_queries
@@ -64,3 +69,61 @@ def ics(views: Iterable[DrillView], name: str | None = None) -> bytes:
     """The drills as one iCalendar file in the user's language."""
     return drills_ics(list(views), now=state.utcnow(), lang=state.lang(), domain=get_settings().calendar_domain,
                       name=name)
+
+
+# ── Conducting a drill, the plan inventory and the annual plan (ui.drill_conduct, ui.drill_inventory) ──
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def timeline(drill_id: int, key: int) -> list[TimelineEntry]:
+    """A drill's injects in order, each with when it was released and the responses logged to it."""
+    with snapshot(state.engine()) as s:
+        return conduct.timeline(drill_id, session=s)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def timeline_workbook(drill_id: int, lang: str, key: int) -> bytes:
+    """A drill's timeline as the .xlsx workbook to edit and import again."""
+    with snapshot(state.engine()) as s:
+        view = get_drill(drill_id, session=s)
+    return export_timeline(view.injects, lang=lang, now=state.utcnow(), drill_title=view.title)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _plans(unit_ids: frozenset[int], include_withdrawn: bool, key: int) -> list[PlanView]:
+    with snapshot(state.engine()) as s:
+        return inventory.list_plans(unit_ids, session=s, include_withdrawn=include_withdrawn)
+
+
+def plans(unit_ids: Iterable[int], key: int, *, include_withdrawn: bool = False) -> list[PlanView]:
+    """The emergency plans of these units, by unit and code (withdrawn ones on request)."""
+    return _plans(frozenset(unit_ids), include_withdrawn, key)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _annual(year: int, unit_ids: frozenset[int], key: int) -> list[AnnualEntry]:
+    with snapshot(state.engine()) as s:
+        return inventory.annual_plan(year, unit_ids, session=s)
+
+
+def annual(year: int, unit_ids: Iterable[int], key: int) -> list[AnnualEntry]:
+    """The year's drills of these units (not cancelled), by unit and day."""
+    return _annual(year, frozenset(unit_ids), key)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def annual_workbook(year: int, unit_ids: frozenset[int], lang: str, key: int) -> bytes:
+    """The year's drill plan of these units as an .xlsx workbook in `lang`."""
+    with snapshot(state.engine()) as s:
+        return export_annual_plan(year, unit_ids, session=s, lang=lang, now=state.utcnow())
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _exercised(unit_ids: frozenset[int], years: tuple[int, ...], key: int) -> dict[int, dict[int, int]]:
+    with snapshot(state.engine()) as s:
+        return inventory.exercised_by_year(unit_ids, years, session=s)
+
+
+def exercised(unit_ids: Iterable[int], years: Iterable[int], key: int) -> dict[int, dict[int, int]]:
+    """Per active plan of these units, per year: how many drills held exercised it."""
+    return _exercised(frozenset(unit_ids), tuple(sorted(set(years))), key)

@@ -308,8 +308,47 @@ def calendar_tab(drills: Sequence[DrillView], units: Mapping[int, UnitView], *, 
     default = date(anchor.year, anchor.month, 1)
     if st.session_state.get("dp_month") not in months:
         st.session_state["dp_month"] = default if default in months else months[0]
+    views = {v: state.t(f"dp.view_{v}") for v in ("month", "week")}
+    view = st.segmented_control(state.t("dp.view"), list(views), default="month", format_func=views.__getitem__,
+                                key=widgets.lang_key("dp_view"))
+    if view == "week":
+        weeks = weeks_of(months[0], months[-1])
+        this_week = anchor - timedelta(days=anchor.weekday())
+        if st.session_state.get("dp_week") not in weeks:
+            st.session_state["dp_week"] = this_week if this_week in weeks else weeks[0]
+        labels = {w: state.t("dp.week_of", week=w.isocalendar().week, day=w.strftime("%Y-%m-%d")) for w in weeks}
+        monday = st.selectbox(state.t("dp.week"), weeks, format_func=labels.__getitem__, key="dp_week")
+        week = week_table(shown, units, monday)
+        if week.empty:
+            st.caption(state.t("dp.week_empty"))
+        else:
+            st.dataframe(week, hide_index=True, width="stretch")
+        return
     month = st.selectbox(state.t("dp.month"), months, format_func=lambda m: m.strftime("%Y-%m"), key="dp_month")
     st.table(month_grid(shown, month), border="horizontal")
+
+
+def weeks_of(first_month: date, last_month: date) -> list[date]:
+    """The Mondays of the weeks that touch the months from `first_month` to the end of `last_month`."""
+    end = date(last_month.year, last_month.month, calendar.monthrange(last_month.year, last_month.month)[1])
+    monday = first_month - timedelta(days=first_month.weekday())
+    out = []
+    while monday <= end:
+        out.append(monday)
+        monday += timedelta(days=7)
+    return out
+
+
+def week_table(drills: Sequence[DrillView], units: Mapping[int, UnitView], monday: date) -> pd.DataFrame:
+    """One week's drills day by day: the weekday, the time, the title, the status and the units."""
+    rows = []
+    for d in drills:
+        day = to_local(d.starts_at).date()
+        if monday <= day < monday + timedelta(days=7):
+            rows.append({state.t("dp.col_day"): f"{state.t(f'dp.weekday.{day.weekday()}')} {day:%m-%d}",
+                         state.t("dp.col_when"): when(d)[11:], state.t("dp.col_title"): d.title,
+                         state.t("dp.col_status"): status_label(d.status), state.t("dp.col_units"): unit_names(d, units)})
+    return pd.DataFrame(rows)
 
 
 def required_tab(rows: Sequence[Requirement], units: Mapping[int, UnitView], drills: Mapping[int, DrillView]) -> None:

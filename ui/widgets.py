@@ -182,11 +182,13 @@ def _due_text(row: ChecklistRow) -> str:
 
 
 def _occurrence_badge(row: ChecklistRow) -> str:
-    """A recurring check's period or an event check's event, before its text."""
+    """A recurring check's period, an event check's event or a corrective action's drill, before its text."""
     if row.kind == "recurring":
         return f":blue-badge[{state.t('cl.period', period=row.occurrence)}] "
     if row.kind == "event":
         return f":violet-badge[{state.escape_markdown(row.event_name)}] "
+    if row.kind == "corrective":
+        return f":orange-badge[{state.t('cl.corrective', drill=state.escape_markdown(row.drill_title))}] "
     return ""
 
 

@@ -8,6 +8,7 @@ test fails when a key lacks either language.
 from __future__ import annotations
 
 from core.i18n import (
+    aar,
     admin,
     auth,
     catalogue,
@@ -39,6 +40,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
+                 aar.STRINGS,
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
                  drill_plan.STRINGS, planner_tools.STRINGS)
 

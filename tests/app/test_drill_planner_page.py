@@ -92,7 +92,8 @@ def open_drill(at, drill_id: int):
 
 def test_a_campaign_without_drills_says_so(app, demo_db):
     at = planner(app, "coordinator")
-    assert [t.label for t in at.tabs] == ["Calendar", "List", "Required drills", "Plan a drill"]
+    assert [t.label for t in at.tabs] == ["Calendar", "List", "Required drills", "Plan a drill", "Conduct",
+                                          "Plans & annual plan", "Review"]
     with snapshot(make_engine(demo_db)) as s:
         last_season = s.scalar(select(Campaign.id).where(Campaign.status == "closed"))
     at.selectbox(key="dp_campaign_en").set_value(last_season).run()
@@ -195,7 +196,8 @@ def test_a_lead_sees_only_the_drills_of_their_units_and_neither_actions_nor_the_
     plan(demo_db, "Liutang drill", [COUNTY], date(2026, 11, 10), time(9, 0), time(12, 0))
     plan(demo_db, "Another city's drill", ["C02"], date(2026, 11, 10), time(14, 0), time(16, 0))
     at = planner(app, "lead")
-    assert [t.label for t in at.tabs] == ["Calendar", "List", "Required drills"]
+    assert [t.label for t in at.tabs] == ["Calendar", "List", "Required drills", "Conduct", "Plans & annual plan",
+                                          "Review"]  # no planning form
     with snapshot(make_engine(demo_db)) as s:
         path = s.scalar(select(OrgUnit.path).where(OrgUnit.code == COUNTY))
         theirs = set(s.scalars(select(OrgUnit.name_en).where(OrgUnit.path.startswith(path))))

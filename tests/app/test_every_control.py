@@ -1,6 +1,12 @@
-"""Every demo account opens every page and touches every control, each from a fresh session: nothing breaks."""
+"""Every demo account opens every page and touches every control, each from a fresh session: nothing breaks.
+
+One test per account and page. The drill planner is one page of eight tabs with a few hundred controls for
+a coordinator (every control is one fresh session and a full run of the page), so its walk may take longer
+than the suite's usual limit per test."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -27,8 +33,10 @@ def full_error_details():
     config.set_option("client.showErrorDetails", before)
 
 
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("page", pages(), ids=lambda p: Path(p).stem)
 @pytest.mark.parametrize("account", ACCOUNTS)
-def test_every_control_on_every_page_works_for(account, demo_db, full_error_details):
+def test_every_control_on_every_page_works_for(account, page, demo_db, full_error_details):
     signed_in = sign_in(AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run(), account)
     assert not signed_in.exception
     user_id = signed_in.session_state[state.ACTOR]["user_id"]
@@ -47,13 +55,10 @@ def test_every_control_on_every_page_works_for(account, demo_db, full_error_deta
         assert not at.exception, at.exception
         return at
 
-    failures, tried = [], []
-    for page in pages():
-        report = walk(fresh, page)
-        failures += report.failures
-        tried += report.tried
-    assert len(tried) >= 10, "the walker found almost nothing to touch"
-    if account in ("lead", "member"):  # those who tick: closed sections opened, files put in upload boxes
-        assert any("expander 'sec_" in t for t in tried), "no checklist section was opened"
-        assert any("file_uploader" in t for t in tried), "no upload box was filled"
-    assert not failures, "\n".join(failures)
+    report = walk(fresh, page)
+    assert report.tried, "the walker found nothing to touch"
+    if account in ("lead", "member") and page.endswith("my_checklist.py"):  # those who tick: sections opened,
+        assert any("expander 'sec_" in t for t in report.tried), "no checklist section was opened"
+        assert any("file_uploader" in t for t in report.tried), "no upload box was filled"  # files uploaded
+    assert not report.failures, "\n".join(report.failures)
+

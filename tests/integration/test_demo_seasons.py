@@ -98,15 +98,16 @@ def test_this_season_has_drills_held_ready_planned_and_cancelled_through_the_pla
     engine, _, current = demo
     with snapshot(engine) as s:
         drills = list_drills(session=s, actor=None, campaign_id=current.id)
-        assert Counter(d.status for d in drills) == {"conducted": 3, "ready": 1, "planned": 3, "cancelled": 1}
+        assert Counter(d.status for d in drills) == {"reviewed": 1, "conducted": 2, "ready": 1, "planned": 3,
+                                                     "cancelled": 1}
         for d in drills:
-            held = d.status == "conducted"
+            held = d.status in ("conducted", "reviewed")
             assert (d.ends_at < NOW) == held  # held ones are behind the demo's clock, the rest ahead of it
             assert next(e.kind for e in drill_log(d.id, session=s)) == "planned"
         weekend = next(d for d in drills if d.title == "变电站全停现场处置推演")
         assert drill_log(weekend.id, session=s)[0].text == "weekend"  # saved with its warning
         # A county on the plan of a held drill that did not come still owes the drill; those that came do not.
-        flood = next(d for d in drills if d.status == "conducted" and d.type_key == "flood-typhoon")
+        flood = next(d for d in drills if d.status in ("conducted", "reviewed") and d.type_key == "flood-typhoon")
         absent = set(flood.unit_ids) - set(flood.attended_unit_ids)
         assert len(absent) == 1
         states = {(r.unit_id, r.rule_key): r.state
@@ -114,3 +115,27 @@ def test_this_season_has_drills_held_ready_planned_and_cancelled_through_the_pla
         assert all(states.get((u, "annual-plan-drill")) in ("met", None) for u in flood.attended_unit_ids)
         missing = absent.pop()
         assert states[(missing, "annual-plan-drill")] == "missing", sorted(k for k in states if k[0] == missing)
+
+
+def test_the_first_held_drill_is_reviewed_and_its_corrective_actions_are_on_the_owners_checklists(demo):
+    from checklists.queries import unit_checklist
+    from drills import review
+    from drills.planning import list_drills
+
+    engine, _, current = demo
+    with snapshot(engine) as s:
+        drills = list_drills(session=s, actor=None, campaign_id=current.id)
+        (reviewed,) = [d for d in drills if d.status == "reviewed"]
+        report = review.report(reviewed.id, session=s, aar_due_days=14)
+        assert report.status == "issued" and report.rated == len(report.evaluations) > 0
+        assert {e.rating for e in report.evaluations} >= {"M", "S"}
+        actions = report.actions
+        assert len(actions) == 2 and all(a.status == "open" for a in actions)
+        assert [a.overdue(NOW.date()) for a in actions] == [True, False]  # one due already, one ahead
+        for a in actions:
+            rows = unit_checklist(current.id, a.unit_id, session=s)
+            assert [r.text_zh for r in rows if r.occurrence == a.occurrence] == [a.description]
+        # The second held drill is half evaluated; the third waits for its review.
+        waiting = [review.report(d.id, session=s, aar_due_days=14) for d in drills if d.status == "conducted"]
+        assert sorted(r.rated for r in waiting)[0] == 0 and all(r.status == "draft" for r in waiting)
+        assert any(0 < r.rated < len(r.evaluations) for r in waiting)
