@@ -9,7 +9,7 @@ user's rights itself, the page only hides forms from users who may not use them.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -39,6 +39,14 @@ def _report(drill_id: int, due_days: int, key: int) -> review.Report:
 def _items(campaign_id: int, key: int) -> dict[str, tuple[str, str]]:
     with snapshot(state.engine()) as s:
         return review.season_items(campaign_id, session=s)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _files(drill_id: int, lang: str, due_days: int, now: datetime, key: int) -> tuple[bytes, bytes]:
+    """The report as a workbook and as a printable page, built once per minute and change."""
+    with snapshot(state.engine()) as s:
+        d = aar_export.debrief(drill_id, session=s, lang=lang, aar_due_days=due_days, now=now)
+    return aar_export.workbook(d), aar_export.page(d).encode("utf-8")
 
 
 def _may_review(drill_id: int) -> bool:
@@ -81,13 +89,12 @@ def review_tab(drills: Sequence[DrillView], units: Mapping[int, UnitView], seaso
 def _downloads(view: DrillView) -> None:
     """The report as Excel, and as a printable page to hand to people without an account."""
     a, b = st.columns(2)
-    with snapshot(state.engine()) as s:
-        d = aar_export.debrief(view.id, session=s, lang=state.lang(), aar_due_days=get_settings().aar_due_days,
-                               now=state.utcnow())
-    a.download_button(state.t("rv.download_xlsx"), aar_export.workbook(d), file_name=f"aar-{view.id}.xlsx",
+    now = state.utcnow().replace(second=0, microsecond=0)
+    xlsx, page = _files(view.id, state.lang(), get_settings().aar_due_days, now, state.change_key())
+    a.download_button(state.t("rv.download_xlsx"), xlsx, file_name=f"aar-{view.id}.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key=f"rv_xlsx_{view.id}", on_click="ignore")
-    b.download_button(state.t("rv.download_html"), aar_export.page(d).encode("utf-8"),
+    b.download_button(state.t("rv.download_html"), page,
                       file_name=f"aar-{view.id}.html", mime="text/html", key=f"rv_html_{view.id}",
                       on_click="ignore", help=state.t("rv.download_html_help"))
 

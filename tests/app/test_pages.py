@@ -144,7 +144,9 @@ def test_the_executive_sees_the_province_and_one_level_down(app):
     assert not app.exception
     unit = app.selectbox(key="db_unit_zh")
     assert "省" in unit.format_func(unit.value)
-    assert len(app.dataframe) == 1 and len(app.dataframe[0].value) >= 3  # the city companies
+    actions, children = app.dataframe  # the open corrective actions of the demo's reviewed drill, the cities
+    assert len(actions.value) == 2 and len(children.value) >= 3
+    assert next(m for m in app.metric if m.label == "未关闭的演练整改").value == "2"
 
 
 def test_the_drill_type_catalogue_lists_each_type_with_its_directives(app):
