@@ -14,13 +14,11 @@ the formula's own text, never as what it computes.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from sqlalchemy.orm import Session
 
@@ -122,7 +120,7 @@ def read_timeline(data: bytes, *, length_minutes: int | None = None) -> Timeline
     too many). With `length_minutes`, a minute past the drill's length is a row error too."""
     if len(data) > MAX_BYTES:
         raise InvalidInput("error.xl_too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    computed, typed = _open(data, data_only=True), _open(data, data_only=False)
+    computed, typed = xlsx.open_book(data, data_only=True), xlsx.open_book(data, data_only=False)
     try:
         if xlsx.META_SHEET in computed.sheetnames:
             meta = {xlsx.as_str(v[0]): v[1] if len(v) > 1 else None
@@ -193,14 +191,6 @@ def _check(raw: Sequence[tuple[int, Mapping[str, object]]], length: int | None) 
             rows.append(number)
     return TimelineFile(tuple(injects), tuple(rows), tuple(errors))
 
-
-def _open(data: bytes, *, data_only: bool):
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise InvalidInput("error.xl_not_workbook") from exc
-    except Exception as exc:  # openpyxl raises its own kinds for a damaged or foreign file
-        raise InvalidInput("error.xl_not_workbook") from exc
 
 
 def _cell(cells: Sequence[object], formulas: Sequence[object], i: int, *, text: bool) -> object:

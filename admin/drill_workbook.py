@@ -19,15 +19,13 @@ Text written into cells is never a formula (see admin.xlsx.text).
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -214,7 +212,7 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
     '=HYPERLINK(…)' typed as a title stays that text); times and flags are read as computed."""
     if len(data) > MAX_BYTES:
         raise InvalidInput("error.xl_too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    wb, typed = _open(data, data_only=True), _open(data, data_only=False)
+    wb, typed = xlsx.open_book(data, data_only=True), xlsx.open_book(data, data_only=False)
     try:
         lang = "zh"
         if META_SHEET in wb.sheetnames:
@@ -258,14 +256,6 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
 
 _NOT_TEXT = ("id", "start", "end", "unannounced")
 
-
-def _open(data: bytes, *, data_only: bool):
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise InvalidInput("error.xl_not_workbook") from exc
-    except Exception as exc:  # openpyxl raises its own kinds for a damaged or foreign file
-        raise InvalidInput("error.xl_not_workbook") from exc
 
 
 def _value(cell: object, formula: object, *, text: bool) -> object:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable, Sequence
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from core.errors import InvalidInput
 
 GREY = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")  # a column only to read
 HEADER = PatternFill("solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
@@ -106,3 +108,12 @@ def as_int(content: object) -> int | None:
     if isinstance(content, str) and content.strip().isdigit():
         return int(content.strip())
     return None
+
+
+def open_book(data: bytes, *, data_only: bool):
+    """An uploaded workbook, read only (`data_only`: cached values instead of formulas); anything that is
+    not one — a damaged file, another format — is refused with one clear message."""
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
+        raise InvalidInput("error.xl_not_workbook") from exc
