@@ -82,15 +82,15 @@ def review_tab(drills: Sequence[DrillView], units: Mapping[int, UnitView], seaso
     st.markdown(f"#### {state.t('rv.plan')}")
     _actions_table(report.actions)
     if may:
-        _action_form(view, units, season_units)
-    _downloads(view)
+        _action_form(view, units, season_units, key)
+    _downloads(view, key)
 
 
-def _downloads(view: DrillView) -> None:
+def _downloads(view: DrillView, key: int) -> None:
     """The report as Excel, and as a printable page to hand to people without an account."""
     a, b = st.columns(2)
     now = state.utcnow().replace(second=0, microsecond=0)
-    xlsx, page = _files(view.id, state.lang(), get_settings().aar_due_days, now, state.change_key())
+    xlsx, page = _files(view.id, state.lang(), get_settings().aar_due_days, now, key)
     a.download_button(state.t("rv.download_xlsx"), xlsx, file_name=f"aar-{view.id}.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key=f"rv_xlsx_{view.id}", on_click="ignore")
@@ -226,18 +226,19 @@ def _actions_table(actions: Sequence[review.ActionView]) -> None:
         "state": state.t("rv.col_state"), "files": state.t("rv.col_files")})
 
 
-def _action_form(view: DrillView, units: Mapping[int, UnitView], season_units: Sequence[UnitView]) -> None:
+def _action_form(view: DrillView, units: Mapping[int, UnitView], season_units: Sequence[UnitView],
+                 key: int) -> None:
     """A new corrective action: the drill's units first, then the season's other units."""
     owners = [u for u in view.unit_ids if u in units] + sorted(
         (u.id for u in season_units if u.id not in view.unit_ids), key=lambda u: units[u].path if u in units else "")
     objectives = {o["key"]: o.get("text_zh" if state.lang() == "zh" else "text_en", o["key"]) for o in view.objectives}
-    directive_titles = loaders.directives(state.change_key())
+    directive_titles = loaders.directives(key)
     owner_labels = {u: widgets.unit_label(units[u]).strip() for u in owners}
     criticalities = {c: state.t(f"crit.{c}") for c in CRITICALITIES}
     objective_labels = {None: "—", **objectives}
     directive_labels = {None: "—", **{d: f"{d} {t[state.lang()]}" for d, t in directive_titles.items()}}
     zh = state.lang() == "zh"
-    items = _items(view.campaign_id, state.change_key()) if view.campaign_id is not None else {}
+    items = _items(view.campaign_id, key) if view.campaign_id is not None else {}
     item_labels = {None: "—", **{k: f"{(t[0] if zh else t[1])[:60]} ({k})" for k, t in items.items()}}
     with st.expander(state.t("rv.new_action"), expanded=False), st.form(f"rv_action_form_{view.id}"):
         a, b = st.columns(2)

@@ -5,10 +5,8 @@ and the plans exercised over three years are shown and downloaded."""
 
 from __future__ import annotations
 
-import io
 from datetime import date, time
 
-from openpyxl import Workbook
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +18,7 @@ from store.schema import Drill, EmergencyPlan, OrgUnit, RoleGrant, User
 from tests.app.test_drill_planner_page import COUNTY, XLSX, drills, plan, planner, table_with, unit_id
 from tests.conftest import NOW, ROOT
 from tests.demo_fixtures import set_clock
+from tests.integration.test_drill_timeline_and_annual_workbook import sheet
 
 TODAY = date(2026, 11, 2)  # the demo's day (NOW is 10:00 in Shanghai)
 
@@ -263,14 +262,7 @@ def test_a_planned_drill_shows_its_timeline_and_waits_to_be_ready_before_it_is_r
 
 
 def timeline_file(rows: list[tuple], header=("Key", "Minute", "Text (Chinese)", "Text (English)")) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for r in rows:
-        ws.append(list(r))
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheet(rows, header)
 
 
 def test_a_coordinator_replaces_a_drills_timeline_from_excel_after_seeing_it(app, demo_db):
