@@ -89,6 +89,26 @@ def check_session(session_id: int, *, engine: Engine, now: datetime) -> SessionC
     return _check(UserSession.id == session_id, engine=engine, now=now)
 
 
+def valid_in(session: Session, session_id: int, now: datetime) -> bool:
+    """Whether the session is valid now, read inside the caller's transaction and changing nothing:
+    a write checks it in its own transaction, so a change made after a sign-out elsewhere is refused
+    without a second trip to the database."""
+    found = session.execute(select(UserSession, User).join(User, User.id == UserSession.user_id)
+                            .where(UserSession.id == session_id)).first()
+    return found is not None and _ended(*found, as_utc(now)) is None
+
+
+def _ended(row: UserSession, user: User, now: datetime) -> str | None:
+    """Why a session has ended (None while it is valid)."""
+    if row.revoked_at is not None:
+        return row.revoked_reason or "sign_out"
+    if now >= as_utc(row.expires_at) or now - as_utc(row.last_seen_at) >= idle_expiry():
+        return "expired"
+    if not user.is_active:
+        return "deactivated"
+    return None
+
+
 def _check(where, *, engine: Engine, now: datetime) -> SessionCheck:
     now = as_utc(now)
     with snapshot(engine) as s:
@@ -98,11 +118,7 @@ def _check(where, *, engine: Engine, now: datetime) -> SessionCheck:
     row, user = found
     if row.revoked_at is not None:
         return SessionCheck(row.id, ended=row.revoked_reason or "sign_out")
-    ended: Reason | None = None
-    if now >= as_utc(row.expires_at) or now - as_utc(row.last_seen_at) >= idle_expiry():
-        ended = "expired"
-    elif not user.is_active:
-        ended = "deactivated"
+    ended = _ended(row, user, now)
     if ended:
         with transaction(engine, bump=False) as s:
             _revoke(s, UserSession.id == row.id, ended, now)

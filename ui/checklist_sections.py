@@ -84,10 +84,13 @@ def item(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: fr
     it is now. The item stays where it was (done, with its Reopen button) even when the filter would
     drop it: the list does not jump under the user's finger, and the section's next run tidies it."""
     if state.own_fragment_rerun():
-        if not state.still_signed_in():
+        # Right after this item's own tick the tick's transaction has checked the session and counted
+        # the change: no second look at either.
+        key = state.own_write_key(widgets.own_write_id(campaign_id, unit_id, row))
+        if key is None and not state.still_signed_in():
             st.rerun(scope="app")
         state.show_flash()
-        row = loaders.row_now(state.actor(), campaign_id, unit_id, row)
+        row = loaders.row_now(state.actor(), campaign_id, unit_id, row, key)
         if row is None:
             return
     widgets.item_row(campaign_id, unit_id, row, today, may)

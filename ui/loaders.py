@@ -139,10 +139,11 @@ def checklist_now(actor: Actor, campaign_id: int, unit_id: int) -> list[Checklis
     return rows
 
 
-def row_now(actor: Actor, campaign_id: int, unit_id: int, row: ChecklistRow) -> ChecklistRow | None:
+def row_now(actor: Actor, campaign_id: int, unit_id: int, row: ChecklistRow, key: int | None = None) -> ChecklistRow | None:
     """One row as it is now, for an item's own rerun: from the rows this tab drew, patched after its own
-    change, while nobody else has written since; else from the unit's rows read afresh."""
-    key = state.change_key()
+    change, while nobody else has written since; else from the unit's rows read afresh. `key`: the
+    change counter when the caller knows it (its own write's), else it is read."""
+    key = state.change_key() if key is None else key
     shown = st.session_state.get(SHOWN, {}).get((campaign_id, unit_id))
     # The tab drew these rows for this user, and a change of its own since was authorized by the service.
     rows = shown[1] if shown is not None and shown[0] == key else checklist_now(actor, campaign_id, unit_id)

@@ -33,6 +33,7 @@ FLASH = "flash"
 DB_READY = "database_ready"
 SSO_HELD = "sso_held"  # this tab's session ended: the company login it may still hold does not sign it in again
 SSO_REFUSED = "sso_refused"  # (claims seen, error code, params) of a refused single sign-on, not retried
+OWN_WRITE = "own_write"  # (widget key, change counter) of this tab's last change, for that widget's own rerun
 SESSION_ROUTE = "/api/session"  # served by serve.py (st.App): sets and clears the HttpOnly cookie
 
 
@@ -69,6 +70,7 @@ def resolve_actor() -> Actor | None:
     password sign-in. A session that has ended signs the tab out and leaves the reason for the
     sign-in form; the company login then signs this tab in again only when asked (its button)."""
     now = utcnow()
+    st.session_state.pop(OWN_WRITE, None)  # a run of the page reads the counter afresh
     session_id = st.session_state.get(SESSION)
     token = None
     if session_id is not None:
@@ -119,6 +121,25 @@ def still_signed_in() -> bool:
         return True
     session_id = st.session_state.get(SESSION)
     return session_id is not None and sessions.check_session(session_id, engine=engine(), now=utcnow()).valid
+
+
+def signed_in_during(session, now: datetime) -> bool:
+    """Whether this tab's session is valid, read inside the caller's write transaction (org.sessions.valid_in)."""
+    session_id = st.session_state.get(SESSION)
+    return session_id is not None and sessions.valid_in(session, session_id, now)
+
+
+def note_own_write(widget_key: str, counter: int) -> None:
+    """Remember the change counter this tab's write (checked signed in, in its transaction) produced."""
+    st.session_state[OWN_WRITE] = (widget_key, counter)
+
+
+def own_write_key(widget_key: str) -> int | None:
+    """On the widget's own rerun right after this tab's write through it: the change counter that write
+    produced (the session was checked inside it), so the rerun needs neither a session check nor a read
+    of the counter; else None. Taken once."""
+    noted = st.session_state.pop(OWN_WRITE, None)
+    return noted[1] if noted is not None and noted[0] == widget_key else None
 
 
 def _remember(check: sessions.SessionCheck) -> None:
@@ -266,10 +287,12 @@ def show_flash() -> None:
         st.error(text)
 
 
-def run_action(fn: Callable[[], str]) -> None:
+def run_action(fn: Callable[[], str | None]) -> None:
     """Call a service; show its success text, or the domain error in the user's language."""
     try:
-        flash("success", fn())
+        text = fn()
+        if text is not None:  # None: nothing was done and nothing is to be said (the next run tells why)
+            flash("success", text)
     except DomainError as err:
         flash("error", error_text(err))
 

@@ -67,17 +67,27 @@ def _apply(campaign_id: int, unit_id: int, row: ChecklistRow, action: str, text:
     who = state.actor()
     item = getattr(row, f"text_{state.lang()}")
 
-    def call() -> str:
+    def call() -> str | None:
         now = state.utcnow()
         with transaction(state.engine(), bump=False) as session:
+            # Checked in the change's own transaction: a tick after a sign-out elsewhere writes nothing
+            # (the rerun then finds the session ended), and the rerun need not check it again.
+            if not state.signed_in_during(session, now):
+                return None
             done = change_item(campaign_id, unit_id, row.item_id, action, expected_version=row.version,
                                text=text, session=session, actor=who, now=now, occurrence=row.occurrence)
             key = bump_and_read_change_counter(session)
         loaders.patch_row(campaign_id, unit_id, key, after_change(row, done, who.display_name, now))
+        state.note_own_write(own_write_id(campaign_id, unit_id, row), key)
         st.session_state.pop(PENDING, None)
         return state.t(f"cl.saved_{action}", item=item[:40])
 
     state.run_action(call)
+
+
+def own_write_id(campaign_id: int, unit_id: int, row: ChecklistRow) -> str:
+    """What names an item's own write for its rerun (state.own_write_key)."""
+    return f"{campaign_id}/{unit_id}/{row.row_key}"
 
 
 def _open_form(action: str, row_key: str) -> None:

@@ -48,7 +48,8 @@ def test_marking_an_item_not_applicable_needs_a_reason(server, page):
     sign_in(page, server, "lead")
     page.get_by_role("button", name="不适用", exact=True).first.click()
     page.get_by_role("button", name="确认").click()
-    expect(page.get_by_text("标记为不适用时必须填写原因。")).to_be_visible()
+    # The refusal is at the top of the page (a toast may say it too, for a while).
+    expect(page.get_by_test_id("stAlertContentError").get_by_text("标记为不适用时必须填写原因。")).to_be_visible()
     reason = page.get_by_label("原因（必填）")
     expect(reason).to_have_count(1)  # the form is still open, once
     reason.fill("本单位无此类设备")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.test_admin import checklist_changes
 from tests.e2e.test_browser import sign_in
 
 COOKIE = "peakready_session"
@@ -82,3 +83,20 @@ def test_after_signing_out_a_reload_stays_signed_out(server, page):
     signed_out(page)
     page.goto(f"{server}/dashboard")
     signed_out(page)
+
+
+def test_a_tick_in_a_tab_left_open_after_signing_out_in_another_changes_nothing(server, page, tmp_path):
+    sign_in(page, server, "lead")
+    wait_for_cookie(page)
+    done = page.get_by_role("button", name="完成", exact=True).first
+    expect(done).to_be_visible()
+    other = page.context.new_page()  # a second tab of the same browser: signed in by the cookie
+    other.goto(server)
+    other.get_by_role("button", name="退出登录").click()
+    signed_out(other)
+    before = checklist_changes(tmp_path / "e2e.db")  # the server's private copy (tests/e2e/conftest.py)
+
+    done.click()  # the first tab still shows the checklist; its tick is refused in the tick's own transaction
+
+    signed_out(page)
+    assert checklist_changes(tmp_path / "e2e.db") == before
