@@ -34,6 +34,7 @@ from core.errors import InvalidInput
 from core.i18n import LANGUAGES, t
 from drills import review
 from drills.planning import DrillView, get_drill
+from org.models import Actor
 from store.schema import CampaignTemplate, Directive, OrgUnit, TemplateItem
 
 FORMAT = "peakready-aar"
@@ -76,12 +77,13 @@ class Debrief:
         return t(f"aar.col.{cid}", self.lang)
 
 
-def debrief(drill_id: int, *, session: Session, lang: str, aar_due_days: int, now: datetime) -> Debrief:
+def debrief(drill_id: int, *, session: Session, lang: str, aar_due_days: int, now: datetime,
+            actor: Actor | None = None) -> Debrief:
     """Gather the drill, its report, evaluations and improvement plan in `lang` (NotFound for an unknown
-    drill)."""
+    drill; Forbidden for a user who may read none of its units; `actor` None: the command line)."""
     if lang not in LANGUAGES:
         raise InvalidInput("error.invalid_input")
-    view = get_drill(drill_id, session=session)
+    view = get_drill(drill_id, session=session, actor=actor)
     report = review.report(drill_id, session=session, aar_due_days=aar_due_days)
     today = local_day(now)
     zh = lang == "zh"

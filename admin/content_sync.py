@@ -162,7 +162,7 @@ DRILL_TYPE_FIELDS = (
 )
 DRILL_RULE_FIELDS = (
     "text_zh", "text_en", "sources", "drill_types", "plan_levels", "forms", "counts", "interval_months",
-    "per_shift", "before_peak", "applies_to",
+    "per_shift", "before_peak", "only_where_planned", "applies_to",
 )
 
 

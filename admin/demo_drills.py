@@ -18,6 +18,7 @@ from drills.inventory import add_plan
 from drills.planning import DrillDraft, DrillRefused, cancel_drill, plan_drill, record_conducted, set_status
 from org.models import Actor
 from org.queries import UnitView
+from org.shifts import SHIFT_UNIT_KINDS, add_shift
 from store.schema import DrillType
 
 
@@ -33,11 +34,12 @@ class _Demo:
     outcome: str  # held / ready / planned / cancelled
     plan_code: str | None = None
     weekend: bool = False
+    shifts: int = 0  # how many shifts of each dispatch centre taking part (the first ones)
 
 
 DRILLS = (
     _Demo("anti-accident", "functional", "省地调度仿真系统联合反事故演习", -20, 9, 4,
-          ("kind:prov_dispatch", "all:city_dispatch"), "held"),
+          ("kind:prov_dispatch", "all:city_dispatch"), "held", shifts=1),
     _Demo("cable-fire", "tabletop", "电缆隧道火灾现场处置桌面推演", -14, 14, 3, ("kind:county",), "held", "XC-01"),
     _Demo("flood-typhoon", "tabletop", "防汛防台桌面推演（乙市）", -9, 9, 4, ("second:city", "children:second:city"),
           "held"),
@@ -49,6 +51,9 @@ DRILLS = (
           weekend=True),
     _Demo("cable-fire", "full_scale", "电缆隧道火灾实战演练", 23, 9, 3, ("kind:station",), "planned"),
 )
+
+SHIFTS = (("D1", "调度一值", "Shift 1"), ("D2", "调度二值", "Shift 2"), ("D3", "调度三值", "Shift 3"),
+          ("D4", "调度四值", "Shift 4"), ("D5", "调度五值", "Shift 5"))  # a dispatch centre's five-shift rota
 
 PLANS = (  # (code, title, level, drill type, unit kinds)
     ("ZH-01", "大面积停电事件应急预案", "comprehensive", "large-area-blackout", ("province", "city")),
@@ -110,6 +115,11 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
                 plan_ids[(unit.id, code)] = add_plan(unit.id, code, f"{unit.name_zh}{title}", level, issued_on=issued,
                                                      drill_type_key=type_key, session=session, actor=coordinator,
                                                      now=min(recorded, now))
+    shift_ids: dict[int, list[int]] = {}
+    for unit in units:
+        if unit.kind in SHIFT_UNIT_KINDS and unit.is_active:
+            shift_ids[unit.id] = [add_shift(unit.id, code, zh, en, session=session, actor=None, now=min(recorded, now)).id
+                                  for code, zh, en in SHIFTS]
     today = now.astimezone(local_zone()).date()
     count = 0
     held: list[tuple[int, list[UnitView], datetime]] = []
@@ -128,6 +138,7 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
                 type_key=demo.type_key, form=demo.form, title=demo.title, starts_at=start,
                 ends_at=start + timedelta(hours=demo.hours), lead_unit_id=chosen[0].id,
                 unit_ids=frozenset(u.id for u in chosen), evaluator_ids=frozenset({evaluator.user_id}),
+                shift_ids=frozenset(s for u in chosen for s in shift_ids.get(u.id, [])[:demo.shifts]),
                 campaign_id=campaign.id, location=f"{chosen[0].name_zh}应急指挥中心",
                 emergency_plan_id=plan_ids.get((chosen[0].id, demo.plan_code)) if demo.plan_code else None)
             try:
@@ -145,6 +156,7 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
             # Everyone came, except one county of a larger drill (it still owes the drill).
             attended = [u.id for u in chosen] if len(chosen) < 3 else [u.id for u in chosen[:-1]]
             record_conducted(saved.drill_id, attended_unit_ids=attended,
+                             attended_shift_ids=[s for u in attended for s in shift_ids.get(u, [])[:demo.shifts]],
                              attended_person_ids=[coordinator.user_id, evaluator.user_id], expected_version=2,
                              session=session, actor=coordinator, now=draft.ends_at + timedelta(hours=1))
             held.append((saved.drill_id, chosen, draft.ends_at))

@@ -70,7 +70,8 @@ if "plan" in tabs:
         elif not plannable:
             st.info(state.t("dp.plan_no_units"))
         else:
-            drill_forms.plan_form(campaign.id, loaders.drill_types(key), plannable, drill_loaders.people(key))
+            drill_forms.plan_form(campaign.id, loaders.drill_types(key), plannable, drill_loaders.people(key),
+                                  drill_loaders.shifts((u.id for u in plannable), key))
             drill_suggest.section(campaign.id, units, loaders.drill_types(key))
             drill_import.section(campaign.id, campaign.name)
 with tabs["conduct"]:

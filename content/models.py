@@ -509,6 +509,9 @@ class DrillRule(Strict):
     interval_months: StrictInt = Field(ge=1, le=60)
     per_shift: StrictBool = False  # each shift of the unit (a dispatch centre's shifts) needs its own drill
     before_peak: StrictBool = False  # held in the season before the peak starts
+    # An `each` rule that binds only units with such a plan in their inventory (the premises a unit runs):
+    # a unit with none owes nothing, instead of showing a missing plan.
+    only_where_planned: StrictBool = False
     applies_to: list[UnitKind] = Field(min_length=1)
 
     _zh = field_validator("text_zh")(chinese_text)
@@ -520,6 +523,9 @@ class DrillRule(Strict):
         if not self.drill_types and not self.plan_levels:
             raise ValueError(f"{where}: name the drill_types or plan_levels that satisfy it"
                              " / 须注明满足本规则的演练类型（drill_types）或预案层级（plan_levels）")
+        if self.only_where_planned and self.counts != "each":
+            raise ValueError(f"{where}: only_where_planned needs counts: each"
+                             " / only_where_planned 只能用于按每项预案计算（counts: each）的规则")
         for what_en, what_zh, values in (("drill_types", "演练类型", self.drill_types),
                                          ("plan_levels", "预案层级", self.plan_levels), ("forms", "演练形式", self.forms),
                                          ("applies_to", "单位类型", self.applies_to)):

@@ -30,11 +30,13 @@ from store.schema import (
     DrillLogEntry,
     DrillPerson,
     DrillRule,
+    DrillShift,
     DrillType,
     DrillUnit,
     OrgUnit,
     SeasonEvent,
     SeasonEventUnit,
+    UnitShift,
     User,
 )
 
@@ -74,6 +76,7 @@ class DrillDraft(BaseModel):
     controller_ids: frozenset[int] = frozenset()
     safety_officer_ids: frozenset[int] = frozenset()
     participant_ids: frozenset[int] = frozenset()
+    shift_ids: frozenset[int] = frozenset()  # shifts of participating dispatch centres (org.shifts)
     unannounced: bool = False
     location: str = Field(default="", max_length=500)
     scenario: str | None = Field(default=None, max_length=20_000)  # None: the type's outline
@@ -132,6 +135,12 @@ class DrillView:
     people: tuple[tuple[int, str, str], ...]  # (user id, display name, role)
     attended_unit_ids: tuple[int, ...] = ()
     attended_person_ids: tuple[int, ...] = ()
+    shifts: tuple[tuple[int, int, str, str], ...] = ()  # (shift id, unit id, name zh, name en)
+    attended_shift_ids: tuple[int, ...] = ()
+
+    @property
+    def shift_ids(self) -> tuple[int, ...]:
+        return tuple(s[0] for s in self.shifts)
 
     def ids_in(self, role: str) -> frozenset[int]:
         return frozenset(uid for uid, _, r in self.people if r == role)
@@ -186,6 +195,14 @@ def _validate(draft: DrillDraft, drill_type: DrillType, session: Session) -> Non
         raise NotFound("drl.unknown_person", person=missing[0])
     if draft.campaign_id is not None and session.get(Campaign, draft.campaign_id) is None:
         raise NotFound("drl.unknown_campaign", campaign=draft.campaign_id)
+    if draft.shift_ids:
+        shifts = {s.id: s for s in session.scalars(select(UnitShift).where(UnitShift.id.in_(draft.shift_ids)))}
+        for shift_id in sorted(draft.shift_ids):
+            shift = shifts.get(shift_id)
+            if shift is None:  # a shift deactivated since stays on the drills that name it (a move keeps it)
+                raise NotFound("shift.unknown", shift=shift_id)
+            if shift.unit_id not in draft.unit_ids:
+                raise InvalidInput("shift.not_in_drill", shift=shift.name_zh)
 
 
 def _must_precede_peak(draft: DrillDraft, drill_type: DrillType, session: Session) -> bool:
@@ -307,7 +324,9 @@ def plan_drill(draft: DrillDraft, *, session: Session, actor: Actor | None, now:
 def _write_participants(session: Session, drill_id: int, draft: DrillDraft) -> None:
     session.execute(delete(DrillUnit).where(DrillUnit.drill_id == drill_id))
     session.execute(delete(DrillPerson).where(DrillPerson.drill_id == drill_id))
+    session.execute(delete(DrillShift).where(DrillShift.drill_id == drill_id))
     session.add_all(DrillUnit(drill_id=drill_id, unit_id=u) for u in sorted(draft.unit_ids))
+    session.add_all(DrillShift(drill_id=drill_id, shift_id=s) for s in sorted(draft.shift_ids))
     for role, name in ROLE_FIELDS.items():
         session.add_all(DrillPerson(drill_id=drill_id, user_id=uid, role=role) for uid in sorted(getattr(draft, name)))
 
@@ -315,7 +334,7 @@ def _write_participants(session: Session, drill_id: int, draft: DrillDraft) -> N
 def _snapshot(draft: DrillDraft, coordinator: int) -> dict:
     data = draft.model_dump(mode="json")
     data["coordinator_id"] = coordinator
-    for key in ("unit_ids", *ROLE_FIELDS.values()):
+    for key in ("unit_ids", "shift_ids", *ROLE_FIELDS.values()):
         data[key] = sorted(data[key])
     return data
 
@@ -337,7 +356,7 @@ def draft_of(drill_id: int, *, session: Session) -> DrillDraft:
         lead_unit_id=view.lead_unit_id, unit_ids=frozenset(view.unit_ids), coordinator_id=view.coordinator_id,
         evaluator_ids=view.ids_in("evaluator"), controller_ids=view.ids_in("controller"),
         safety_officer_ids=view.ids_in("safety_officer"), participant_ids=view.ids_in("participant"),
-        unannounced=view.unannounced, location=view.location, scenario=view.scenario, campaign_id=view.campaign_id)
+        shift_ids=frozenset(view.shift_ids), unannounced=view.unannounced, location=view.location, scenario=view.scenario, campaign_id=view.campaign_id)
 
 
 def change_drill(drill_id: int, draft: DrillDraft, *, expected_version: int, session: Session, actor: Actor | None,
@@ -414,9 +433,10 @@ def set_status(drill_id: int, status: str, *, expected_version: int, session: Se
 
 
 def record_conducted(drill_id: int, *, attended_unit_ids: Iterable[int], attended_person_ids: Iterable[int],
-                     expected_version: int, session: Session, actor: Actor | None, now: datetime) -> None:
-    """Mark a ready drill as held, with the units and people who took part (this, not the plan, is what
-    counts for the required drills). A drill is held only once it has begun."""
+                     expected_version: int, session: Session, actor: Actor | None, now: datetime,
+                     attended_shift_ids: Iterable[int] = ()) -> None:
+    """Mark a ready drill as held, with the units, shifts and people who took part (this, not the plan, is
+    what counts for the required drills). A drill is held only once it has begun."""
     drill = _load(drill_id, session, expected_version)
     if drill.status != "ready":
         raise InvalidTransition("drl.bad_transition", before=drill.status, after="conducted")
@@ -433,15 +453,26 @@ def record_conducted(drill_id: int, *, attended_unit_ids: Iterable[int], attende
     attended_people = set(attended_person_ids)
     if stray := sorted(attended_people - people - {drill.coordinator_id}):
         raise InvalidInput("drl.not_a_participant", unit=stray[0])
+    planned_shifts = {row.shift_id: row for row in session.scalars(select(DrillShift).where(DrillShift.drill_id == drill_id))}
+    attended_shifts = set(attended_shift_ids)
+    if stray := sorted(attended_shifts - set(planned_shifts)):
+        shift = session.get(UnitShift, stray[0])
+        raise InvalidInput("shift.not_planned", shift=shift.name_zh if shift else str(stray[0]))
+    named = {s.id: s for s in session.scalars(select(UnitShift).where(UnitShift.id.in_(attended_shifts)))}
+    if absent := sorted(s for s in attended_shifts if named[s].unit_id not in attended_units):
+        raise InvalidInput("shift.unit_absent", shift=named[absent[0]].name_zh)
     for row in session.scalars(select(DrillUnit).where(DrillUnit.drill_id == drill_id)):
         row.attended = row.unit_id in attended_units
     for row in session.scalars(select(DrillPerson).where(DrillPerson.drill_id == drill_id)):
         row.attended = row.user_id in attended_people
+    for shift_id, row in planned_shifts.items():
+        row.attended = shift_id in attended_shifts
     drill.status = "conducted"
     drill.version += 1
     drill.updated_at = now
     _log(session, drill_id, "status", actor, now,
-         {"before": "ready", "after": "conducted", "units": sorted(attended_units), "people": sorted(attended_people)})
+         {"before": "ready", "after": "conducted", "units": sorted(attended_units), "people": sorted(attended_people),
+          "shifts": sorted(attended_shifts)})
 
 
 def _unit_ids(drill_id: int, session: Session) -> list[int]:
@@ -501,6 +532,13 @@ def _views(session: Session, ids: list[int]) -> list[DrillView]:
             .join(User, User.id == DrillPerson.user_id).where(DrillPerson.drill_id.in_(ids))
             .order_by(DrillPerson.role, User.display_name)):
         people.setdefault(drill_id, []).append((user_id, name, role, attended))
+    shifts: dict[int, list[tuple[int, int, str, str, bool | None]]] = {}
+    for drill_id, shift_id, unit_id, name_zh, name_en, attended in session.execute(
+            select(DrillShift.drill_id, UnitShift.id, UnitShift.unit_id, UnitShift.name_zh, UnitShift.name_en,
+                   DrillShift.attended)
+            .join(UnitShift, UnitShift.id == DrillShift.shift_id).where(DrillShift.drill_id.in_(ids))
+            .order_by(UnitShift.unit_id, UnitShift.position, UnitShift.id)):
+        shifts.setdefault(drill_id, []).append((shift_id, unit_id, name_zh, name_en, attended))
     rows = session.execute(
         select(Drill, DrillType.key, DrillType.name_zh, DrillType.name_en, OrgUnit.code, User.display_name)
         .join(DrillType, DrillType.id == Drill.drill_type_id).join(OrgUnit, OrgUnit.id == Drill.lead_unit_id)
@@ -518,7 +556,9 @@ def _views(session: Session, ids: list[int]) -> list[DrillView]:
             cancel_reason=d.cancel_reason, version=d.version, updated_at=as_utc(d.updated_at),
             unit_ids=tuple(x[0] for x in u), unit_codes=tuple(x[1] for x in u),
             people=tuple((x[0], x[1], x[2]) for x in p),
-            attended_unit_ids=tuple(x[0] for x in u if x[2]), attended_person_ids=tuple(x[0] for x in p if x[3]))
+            attended_unit_ids=tuple(x[0] for x in u if x[2]), attended_person_ids=tuple(x[0] for x in p if x[3]),
+            shifts=tuple(x[:4] for x in shifts.get(d.id, [])),
+            attended_shift_ids=tuple(x[0] for x in shifts.get(d.id, []) if x[4]))
     return [by_id[i] for i in ids if i in by_id]
 
 

@@ -14,8 +14,11 @@ last matching drill held plus the rule's interval, or, with none held, the peak 
             on the day asked).
 A rule that must be met before the peak (`before_peak`) counts only drills held in the interval before
 the peak start. A rule that counts `each` plan is checked per emergency plan in the unit's inventory
-(a drill counts for the plan it exercises); a unit with no such plan recorded shows `no-plan`.
-Shifts are not modelled: a per-shift rule is checked per unit (the dispatch centre as a whole).
+(a drill counts for the plan it exercises); a unit with no such plan recorded shows `no-plan`, unless
+the rule binds only units that have such a plan (`only_where_planned`: the premises a unit runs).
+A rule `per_shift` is checked for each active shift of the dispatch centre (org.shifts): a drill counts
+for a shift that was down for it or, once held, attended it; a centre with no shift recorded shows
+`no-shift`.
 """
 
 from __future__ import annotations
@@ -28,18 +31,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.clock import local_day
+from org.shifts import Shift, shifts_of
 from store.schema import (
     Campaign,
     CampaignUnit,
     Drill,
     DrillRule,
+    DrillShift,
     DrillType,
     DrillUnit,
     EmergencyPlan,
     OrgUnit,
 )
 
-STATES = ("overdue", "missing", "no-plan", "due", "met")
+STATES = ("overdue", "missing", "no-plan", "no-shift", "due", "met")
 HELD = ("conducted", "reviewed")
 
 
@@ -67,6 +72,9 @@ class Requirement:
     planned_drill_id: int | None = None  # a drill on the calendar that would close the gap (counts only once held)
     planned_on: date | None = None
     per_shift: bool = False
+    shift_id: int | None = None
+    shift_zh: str | None = None
+    shift_en: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,15 +103,25 @@ def required_drills(campaign_id: int, *, session: Session, as_of: date,
     rules = list(session.scalars(select(DrillRule).order_by(DrillRule.position)))
     drills = _drills_by_unit(session, [u.id for u in units])
     plans = _plans_by_unit(session, [u.id for u in units])
+    shifts = shifts_of([u.id for u in units], session=session)
+    by_shift = _drills_by_shift(session, [s.id for unit_shifts in shifts.values() for s in unit_shifts])
     out: list[Requirement] = []
     for unit in units:
         for rule in rules:
             if unit.kind not in rule.applies_to:
                 continue
             matching = [d for d in drills.get(unit.id, []) if _counts_for(rule, d)]
-            if rule.counts == "each":
+            if rule.per_shift:
+                own_shifts = shifts.get(unit.id, [])
+                if not own_shifts:
+                    out.append(Requirement(unit.id, unit.code, rule.key, rule.text_zh, rule.text_en, "no-shift",
+                                           None, per_shift=True))
+                for shift in own_shifts:
+                    out.append(_assess(unit, rule, [d for d in by_shift.get(shift.id, []) if _counts_for(rule, d)],
+                                       peak, as_of, shift=shift))
+            elif rule.counts == "each":
                 own = [p for p in plans.get(unit.id, []) if _plan_in(rule, p)]
-                if not own:
+                if not own and not rule.only_where_planned:
                     out.append(Requirement(unit.id, unit.code, rule.key, rule.text_zh, rule.text_en, "no-plan",
                                            None, per_shift=rule.per_shift))
                 for plan in own:
@@ -116,7 +134,7 @@ def required_drills(campaign_id: int, *, session: Session, as_of: date,
 
 
 def _assess(unit, rule: DrillRule, matching: list[_Held], peak: date, as_of: date,
-            plan: _Plan | None = None) -> Requirement:
+            plan: _Plan | None = None, shift: Shift | None = None) -> Requirement:
     held = [d for d in matching if d.status in HELD and d.day <= as_of]
     if rule.before_peak:
         held = [d for d in held if add_months(peak, -rule.interval_months) <= d.day < peak]
@@ -141,7 +159,8 @@ def _assess(unit, rule: DrillRule, matching: list[_Held], peak: date, as_of: dat
         last_held=last.day if last else None, last_drill_id=last.drill_id if last else None,
         plan_id=plan.id if plan else None, plan_title=plan.title if plan else None,
         planned_drill_id=upcoming.drill_id if upcoming else None, planned_on=upcoming.day if upcoming else None,
-        per_shift=rule.per_shift)
+        per_shift=rule.per_shift, shift_id=shift.id if shift else None, shift_zh=shift.name_zh if shift else None,
+        shift_en=shift.name_en if shift else None)
 
 
 def _counts_for(rule: DrillRule, d: _Held) -> bool:
@@ -168,17 +187,28 @@ def _plan_in(rule: DrillRule, plan: _Plan) -> bool:
 
 def _drills_by_unit(session: Session, unit_ids: list[int]) -> dict[int, list[_Held]]:
     """Per unit, the drills it attended (held ones) or is down for (planned or ready ones)."""
+    return _drills_by(session, DrillUnit, DrillUnit.unit_id, unit_ids)
+
+
+def _drills_by_shift(session: Session, shift_ids: list[int]) -> dict[int, list[_Held]]:
+    """Per shift, the same."""
+    return _drills_by(session, DrillShift, DrillShift.shift_id, shift_ids)
+
+
+def _drills_by(session: Session, table, column, ids: list[int]) -> dict[int, list[_Held]]:
+    if not ids:
+        return {}
     rows = session.execute(
-        select(DrillUnit.unit_id, DrillUnit.attended, Drill.id, Drill.ends_at, Drill.starts_at, Drill.plan_level,
+        select(column, table.attended, Drill.id, Drill.ends_at, Drill.starts_at, Drill.plan_level,
                Drill.form, Drill.emergency_plan_id, Drill.status, DrillType.key)
-        .join(Drill, Drill.id == DrillUnit.drill_id).join(DrillType, DrillType.id == Drill.drill_type_id)
-        .where(DrillUnit.unit_id.in_(unit_ids), Drill.status != "cancelled"))
+        .join(Drill, Drill.id == table.drill_id).join(DrillType, DrillType.id == Drill.drill_type_id)
+        .where(column.in_(ids), Drill.status != "cancelled"))
     out: dict[int, list[_Held]] = {}
-    for unit_id, attended, drill_id, ends_at, starts_at, level, form, plan_id, status, type_key in rows:
+    for key, attended, drill_id, ends_at, starts_at, level, form, plan_id, status, type_key in rows:
         if status in HELD and not attended:
-            continue  # held without this unit: it does not count for it
+            continue  # held without this unit (shift): it does not count for it
         day = local_day(ends_at if status in HELD else starts_at)
-        out.setdefault(unit_id, []).append(_Held(drill_id, day, type_key, level, form, plan_id, status))
+        out.setdefault(key, []).append(_Held(drill_id, day, type_key, level, form, plan_id, status))
     return out
 
 

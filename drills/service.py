@@ -58,6 +58,7 @@ class DrillRuleView:
     per_shift: bool
     before_peak: bool
     applies_to: tuple[str, ...]
+    only_where_planned: bool = False
 
 
 def list_drill_types(*, session: Session) -> list[DrillTypeView]:
@@ -84,7 +85,7 @@ def list_drill_rules(*, session: Session) -> list[DrillRuleView]:
             key=r.key, text_zh=r.text_zh, text_en=r.text_en, sources=tuple(r.sources),
             drill_types=tuple(r.drill_types), plan_levels=tuple(r.plan_levels), forms=tuple(r.forms),
             counts=r.counts, interval_months=r.interval_months, per_shift=bool(r.per_shift),
-            before_peak=bool(r.before_peak), applies_to=tuple(r.applies_to),
+            before_peak=bool(r.before_peak), applies_to=tuple(r.applies_to), only_where_planned=bool(r.only_where_planned),
         )
         for r in session.scalars(select(DrillRule).order_by(DrillRule.position, DrillRule.id))
     ]

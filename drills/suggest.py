@@ -33,10 +33,10 @@ OPEN_STATES = ("overdue", "missing", "due")
 @dataclass(frozen=True)
 class Proposal:
     """What the planner proposes: placed suggestions, the gaps it could not place, and per suggestion
-    key what the drill would be (type, form, unit, plan)."""
+    key what the drill would be (type, form, unit, plan, shift)."""
 
     result: schedule.SuggestionResult
-    details: dict[str, tuple[str, str, int, int | None]]  # key → (type key, form, unit id, plan id)
+    details: dict[str, tuple[str, str, int, int | None, int | None]]  # key → (type key, form, unit, plan, shift)
     campaign_id: int
 
     @property
@@ -67,16 +67,16 @@ def propose(campaign_id: int, *, session: Session, actor: Actor | None, today: d
         if choice is None:
             continue
         type_key, form = choice
-        key = f"{gap.rule_key}:{gap.unit_id}:{gap.plan_id or ''}"
+        key = f"{gap.rule_key}:{gap.unit_id}:{gap.plan_id or ''}" + (f":{gap.shift_id}" if gap.shift_id else "")
         if key in details:
             continue
         drill_type = by_key[type_key]
         missing.append(schedule.MissingDrill(
             key=key, type_key=type_key, unit_ids=frozenset({gap.unit_id}),
             duration=timedelta(hours=drill_type.typical_duration_hours),
-            title=f"{drill_type.name_zh}（{names.get(gap.unit_id, gap.unit_code)}）",
+            title=f"{drill_type.name_zh}（{names.get(gap.unit_id, gap.unit_code)}{gap.shift_zh or ''}）",
             coordinator_id=actor.user_id if actor else None, must_precede_peak=True))
-        details[key] = (type_key, form, gap.unit_id, gap.plan_id)
+        details[key] = (type_key, form, gap.unit_id, gap.plan_id, gap.shift_id)
     start = datetime.combine(today, time(0), tzinfo=local_zone())
     end = datetime.combine(campaign.peak_start, time(0), tzinfo=local_zone())
     unit_set = {m for d in missing for m in d.unit_ids}
@@ -113,10 +113,11 @@ def accept(proposal: Proposal, keys: Iterable[str], *, session: Session, actor: 
         key = suggestion.missing.key
         if key not in chosen:
             continue
-        type_key, form, unit_id, plan_id = proposal.details[key]
+        type_key, form, unit_id, plan_id, shift_id = proposal.details[key]
         draft = DrillDraft(type_key=type_key, form=form, title=suggestion.missing.title,
                            starts_at=suggestion.drill.start, ends_at=suggestion.drill.end, lead_unit_id=unit_id,
-                           unit_ids=frozenset({unit_id}), campaign_id=proposal.campaign_id, emergency_plan_id=plan_id)
+                           unit_ids=frozenset({unit_id}), campaign_id=proposal.campaign_id, emergency_plan_id=plan_id,
+                           shift_ids=frozenset({shift_id} if shift_id else ()))
         saved.append(planning.plan_drill(draft, session=session, actor=actor, now=now,
                                          peak_window_is_error=peak_window_is_error))
     return saved

@@ -198,6 +198,7 @@ class DrillRule(Base):
     interval_months: Mapped[int] = mapped_column(Integer)
     per_shift: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     before_peak: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    only_where_planned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # no plan: not owed
     applies_to: Mapped[list[str]] = mapped_column(JSON)  # unit kinds
     content_hash: Mapped[str] = mapped_column(String(64))
     __table_args__ = (CheckConstraint("counts IN ('any','each')", name="counts"),)
@@ -224,6 +225,21 @@ class OrgUnit(Base):
     path: Mapped[str] = mapped_column(String(512), index=True)
     depth: Mapped[int] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())  # deactivated, never deleted
+
+
+class UnitShift(Base):
+    """A shift (值) of a dispatch centre: the rules require some drills of each shift, not only of the
+    centre. Deactivated, never deleted (held drills keep naming it)."""
+
+    __tablename__ = "unit_shifts"
+    __table_args__ = (UniqueConstraint("unit_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class User(Base):
@@ -570,6 +586,15 @@ class DrillUnit(Base):
     __tablename__ = "drill_units"
     drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), primary_key=True, index=True)
+    attended: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class DrillShift(Base):
+    """A shift of a participating dispatch centre taking part in a drill; `attended` as for units."""
+
+    __tablename__ = "drill_shifts"
+    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), primary_key=True)
+    shift_id: Mapped[int] = mapped_column(ForeignKey("unit_shifts.id"), primary_key=True, index=True)
     attended: Mapped[bool | None] = mapped_column(Boolean)
 
 

@@ -22,9 +22,10 @@ from org import people
 from org.accounts import create_user
 from org.authz import ROLE_ACTIONS
 from org.queries import UnitView
+from org.shifts import SHIFT_UNIT_KINDS, add_shift, set_shift_active, shifts_of
 from org.sso import link_identity
 from org.units import create_unit, move_unit, rename_unit, set_unit_active
-from store.db import transaction
+from store.db import snapshot, transaction
 from ui import loaders, state, widgets
 
 SECRET = "admin_new_password"  # (username, password) to show once after a create or a reset
@@ -229,6 +230,43 @@ def units_section(who, key: int) -> None:
         elif st.button(state.t("admin.reactivate_unit"), key=f"admin_reactivate_unit_{unit.id}", icon=":material/undo:"):
             _apply(lambda s: set_unit_active(unit.id, True, session=s, actor=who, now=state.utcnow()),
                    "admin.unit_reactivated", unit=unit.code)
+    if unit.kind in SHIFT_UNIT_KINDS:
+        _shift_controls(who, unit)
+
+
+def _shift_controls(who, unit: UnitView) -> None:
+    """A dispatch centre's shifts: the list, a new one, and taking one off the list or back."""
+    st.subheader(state.t("shift.title"))
+    st.caption(state.t("shift.caption"))
+    with snapshot(state.engine()) as s:  # a handful of rows, read when an administrator opens the centre
+        shifts = shifts_of([unit.id], session=s, active_only=False).get(unit.id, [])
+    if shifts:
+        st.dataframe(pd.DataFrame([{
+            state.t("shift.code"): x.code, state.t("shift.name_zh"): x.name_zh, state.t("shift.name_en"): x.name_en,
+            state.t("shift.active"): x.is_active} for x in shifts]), hide_index=True, width="stretch")
+    else:
+        st.caption(state.t("shift.none"))
+    add, status = st.columns(2, gap="large")
+    with add, st.form(f"admin_add_shift_{unit.id}", clear_on_submit=True):
+        code = st.text_input(state.t("shift.code"), key=f"sh_code_{unit.id}", max_chars=32)
+        name_zh = st.text_input(state.t("shift.name_zh"), key=f"sh_zh_{unit.id}", max_chars=100)
+        name_en = st.text_input(state.t("shift.name_en"), key=f"sh_en_{unit.id}", max_chars=100)
+        if st.form_submit_button(state.t("shift.add")):
+            _apply(lambda s: add_shift(unit.id, code, name_zh, name_en, session=s, actor=who, now=state.utcnow()),
+                   "shift.added", shift=state.escape_markdown(code.strip()))
+    if not shifts:
+        return
+    with status:
+        chosen = widgets.select_by_id(state.t("shift.choose"), shifts, key=f"sh_pick_{unit.id}",
+                                      fmt=lambda x: f"{state.name(x)} ({x.code})"
+                                      + ("" if x.is_active else f" · {state.t('admin.inactive')}"))
+        if chosen.is_active:
+            if st.button(state.t("shift.deactivate"), key=f"sh_deactivate_{chosen.id}", icon=":material/block:"):
+                _apply(lambda s: set_shift_active(chosen.id, False, session=s, actor=who, now=state.utcnow()),
+                       "shift.deactivated", shift=state.escape_markdown(chosen.code))
+        elif st.button(state.t("shift.reactivate"), key=f"sh_reactivate_{chosen.id}", icon=":material/undo:"):
+            _apply(lambda s: set_shift_active(chosen.id, True, session=s, actor=who, now=state.utcnow()),
+                   "shift.reactivated", shift=state.escape_markdown(chosen.code))
 
 
 # ── Campaigns ────────────────────────────────────────────────────────────────

@@ -73,6 +73,8 @@ def rules_table(rules: list[DrillRuleView], names: dict[str, str]) -> pd.DataFra
             when.append(state.t("dt.per_shift"))
         if r.before_peak:
             when.append(state.t("dt.before_peak"))
+        if r.only_where_planned:
+            when.append(state.t("dt.only_where_planned"))
         rows.append({
             state.t("dt.col_rule"): getattr(r, f"text_{state.lang()}"),
             state.t("dt.col_counting"): " · ".join(counting) + f" — {state.t(f'dt.counts.{r.counts}')}",

@@ -34,6 +34,7 @@ from drills.planning import (
 from drills.schedule import Finding
 from drills.service import DrillTypeView
 from org.queries import PersonView, UnitView
+from org.shifts import Shift
 from store.db import snapshot, transaction
 from ui import drill_loaders, drill_views, state, widgets
 
@@ -98,11 +99,11 @@ def _keys(dt: DrillTypeView) -> dict[str, str]:
     return {"form": widgets.lang_key(f"dp_form_{dt.key}"), "title": f"dp_title_{dt.key}", "day": "dp_day",
             "start": "dp_start", "end": f"dp_end_{dt.key}", "location": "dp_location",
             "lead": widgets.lang_key("dp_lead"), "units": widgets.lang_key("dp_units"),
-            "evaluators": "dp_evaluators", "unannounced": f"dp_unannounced_{dt.key}"}
+            "evaluators": "dp_evaluators", "unannounced": f"dp_unannounced_{dt.key}", "shifts": "dp_shifts"}
 
 
 def plan_form(campaign_id: int, drill_types: Sequence[DrillTypeView], units: Sequence[UnitView],
-              people: Sequence[PersonView]) -> None:
+              people: Sequence[PersonView], shifts: Mapping[int, Sequence[Shift]]) -> None:
     """Plan a drill of the campaign for the units the user may plan for: the type first (it decides the
     forms, the default title and length, whether it may be unannounced), then the rest in one form."""
     names = {dt.key: state.name(dt) for dt in drill_types}
@@ -112,6 +113,9 @@ def plan_form(campaign_id: int, drill_types: Sequence[DrillTypeView], units: Seq
     keys = _keys(dt)
     unit_labels = {u.id: f"{widgets.unit_label(u).strip()} ({u.code})" for u in units}
     person_labels = {p.id: f"{p.display_name} ({p.username})" for p in people}
+    by_id = {u.id: u for u in units}
+    shift_labels = {s.id: f"{state.name(by_id[u]) if u in by_id else u} · {state.name(s)}"
+                    for u, unit_shifts in shifts.items() for s in unit_shifts}
     start = DEFAULT_START
     end = (datetime.combine(date.min, start) + timedelta(hours=dt.typical_duration_hours)).time()
     if end <= start:  # a typical length past midnight: the coordinator sets the end
@@ -134,6 +138,9 @@ def plan_form(campaign_id: int, drill_types: Sequence[DrillTypeView], units: Seq
                       help=state.t("dp.units_help"), placeholder=state.t("dp.choose"))
         st.multiselect(state.t("dp.evaluators"), list(person_labels), format_func=person_labels.__getitem__,
                        key=keys["evaluators"], placeholder=state.t("dp.choose"))
+        if shift_labels:  # dispatch centres among the units: which of their shifts take part (per-shift rules)
+            st.multiselect(state.t("shift.in_drill"), list(shift_labels), format_func=shift_labels.__getitem__,
+                           key=keys["shifts"], help=state.t("shift.in_drill_help"), placeholder=state.t("dp.choose"))
         if dt.unannounced_allowed:
             st.checkbox(state.t("dp.unannounced"), key=keys["unannounced"], help=state.t("dp.unannounced_help"))
         check, save = st.columns(2)
@@ -164,6 +171,7 @@ def _draft(campaign_id: int, type_key: str, keys: Mapping[str, str]) -> DrillDra
             type_key=type_key, form=values.get(keys["form"]) or "", title=title, starts_at=_moment(day, start),
             ends_at=_moment(day, end), lead_unit_id=lead, unit_ids=frozenset(values.get(keys["units"]) or ()),
             evaluator_ids=frozenset(values.get(keys["evaluators"]) or ()),
+            shift_ids=frozenset(values.get(keys["shifts"]) or ()),
             unannounced=bool(values.get(keys["unannounced"], False)),
             location=values.get(keys["location"]) or "", campaign_id=campaign_id)
     except ValidationError:
@@ -287,6 +295,11 @@ def _held_form(view: DrillView, units: Mapping[int, UnitView]) -> None:
                        format_func=unit_labels.__getitem__, key=widgets.lang_key(f"dp_held_units_{view.id}"))
         st.multiselect(state.t("dp.held_people"), list(people), default=list(people), format_func=people.__getitem__,
                        key=f"dp_held_people_{view.id}")
+        if view.shifts:
+            shift_labels = {sid: f"{state.name(units[u]) if u in units else u} · {zh if state.lang() == 'zh' else en}"
+                            for sid, u, zh, en in view.shifts}
+            st.multiselect(state.t("shift.attended"), list(shift_labels), default=list(shift_labels),
+                           format_func=shift_labels.__getitem__, key=widgets.lang_key(f"dp_held_shifts_{view.id}"))
         st.form_submit_button(state.t("dp.record_held"), key=f"dp_held_{view.id}", type="primary",
                               on_click=_on_held, args=(view.id, view.version, view.title))
 
@@ -294,10 +307,12 @@ def _held_form(view: DrillView, units: Mapping[int, UnitView]) -> None:
 def _on_held(drill_id: int, version: int, title: str) -> None:
     unit_ids = st.session_state.get(widgets.lang_key(f"dp_held_units_{drill_id}")) or []
     person_ids = st.session_state.get(f"dp_held_people_{drill_id}") or []
+    shift_ids = st.session_state.get(widgets.lang_key(f"dp_held_shifts_{drill_id}")) or []
     who = state.actor()
 
     def change(s) -> str:
         record_conducted(drill_id, attended_unit_ids=unit_ids, attended_person_ids=person_ids,
+                         attended_shift_ids=shift_ids,
                          expected_version=version, session=s, actor=who, now=state.utcnow())
         return state.t("dp.held_recorded", title=state.escape_markdown(title))
 

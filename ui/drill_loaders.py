@@ -24,6 +24,7 @@ from drills.required import Requirement, required_drills
 from drills.views import DrillLogLine, drill_log_lines
 from org import queries as org_queries
 from org.queries import PersonView
+from org.shifts import Shift, shifts_of
 from store.db import snapshot
 from ui import state
 
@@ -49,6 +50,17 @@ def _required(campaign_id: int, unit_ids: frozenset[int], as_of: date, key: int)
 def required(campaign_id: int, unit_ids: Iterable[int], as_of: date, key: int) -> list[Requirement]:
     """The required-drill rows of these units of the campaign, worst first."""
     return _required(campaign_id, frozenset(unit_ids), as_of, key)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _shifts(unit_ids: frozenset[int], key: int) -> dict[int, list[Shift]]:
+    with snapshot(state.engine()) as s:
+        return shifts_of(unit_ids, session=s)
+
+
+def shifts(unit_ids: Iterable[int], key: int) -> dict[int, list[Shift]]:
+    """The active shifts of these units (dispatch centres), per unit, in their order."""
+    return _shifts(frozenset(unit_ids), key)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

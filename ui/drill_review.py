@@ -20,6 +20,7 @@ from core.config import get_settings
 from core.errors import DomainError
 from drills import review
 from drills.planning import DrillView
+from org.models import Actor
 from org.queries import UnitView
 from store.db import snapshot, transaction
 from ui import drill_views, loaders, state, widgets
@@ -42,10 +43,11 @@ def _items(campaign_id: int, key: int) -> dict[str, tuple[str, str]]:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _files(drill_id: int, lang: str, due_days: int, now: datetime, key: int) -> tuple[bytes, bytes]:
-    """The report as a workbook and as a printable page, built once per minute and change."""
+def _files(drill_id: int, lang: str, due_days: int, now: datetime, key: int, actor: Actor) -> tuple[bytes, bytes]:
+    """The report as a workbook and as a printable page for a user who may read the drill, built once per
+    minute and change (and user: the service checks who asks)."""
     with snapshot(state.engine()) as s:
-        d = aar_export.debrief(drill_id, session=s, lang=lang, aar_due_days=due_days, now=now)
+        d = aar_export.debrief(drill_id, session=s, lang=lang, aar_due_days=due_days, now=now, actor=actor)
     return aar_export.workbook(d), aar_export.page(d).encode("utf-8")
 
 
@@ -90,7 +92,7 @@ def _downloads(view: DrillView, key: int) -> None:
     """The report as Excel, and as a printable page to hand to people without an account."""
     a, b = st.columns(2)
     now = state.utcnow().replace(second=0, microsecond=0)
-    xlsx, page = _files(view.id, state.lang(), get_settings().aar_due_days, now, key)
+    xlsx, page = _files(view.id, state.lang(), get_settings().aar_due_days, now, key, state.actor())
     a.download_button(state.t("rv.download_xlsx"), xlsx, file_name=f"aar-{view.id}.xlsx",
                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                       key=f"rv_xlsx_{view.id}", on_click="ignore")

@@ -25,8 +25,9 @@ from org.queries import UnitView
 from ui import state, widgets
 
 # Requirement states as colours, in drills.required's order (worst first): overdue red, missing amber,
-# no plan grey, due again before the peak light yellow, met green.
-COLOURS = {"overdue": "#f8d0d0", "missing": "#fde6b8", "no-plan": "#e4e4e4", "due": "#fff6cc", "met": "#cdeccd"}
+# no plan or no shift on record grey, due again before the peak light yellow, met green.
+COLOURS = {"overdue": "#f8d0d0", "missing": "#fde6b8", "no-plan": "#e4e4e4", "no-shift": "#e4e4e4", "due": "#fff6cc",
+           "met": "#cdeccd"}
 STATE_COLOURS = {s: COLOURS.get(s, "") for s in STATES}
 STATUS_BADGE = {"planned": "blue", "ready": "violet", "conducted": "green", "reviewed": "green", "cancelled": "gray"}
 
@@ -278,6 +279,7 @@ def required_table(rows: Sequence[Requirement], units: Mapping[int, UnitView],
         "unit": state.name(units[r.unit_id]) if r.unit_id in units else r.unit_code,
         "rule": getattr(r, f"rule_{lang}") + (f" · {state.t('dp.per_shift')}" if r.per_shift else ""),
         "plan": r.plan_title or "",
+        "shift": getattr(r, f"shift_{lang}") or "",
         "due_by": r.due_by.isoformat() if r.due_by else "",
         "last_held": r.last_held.isoformat() if r.last_held else "",
         "planned": planned(r),
@@ -286,7 +288,7 @@ def required_table(rows: Sequence[Requirement], units: Mapping[int, UnitView],
     styled = frame.style.map(lambda v: f"background-color: {colour[v]}" if colour.get(v) else "", subset=["state"])
     st.dataframe(styled, hide_index=True, width="stretch", column_config={
         "state": state.t("dp.col_state"), "unit": state.t("dp.col_unit"), "rule": state.t("dp.col_rule"),
-        "plan": state.t("dp.col_plan"), "due_by": state.t("dp.col_due_by"), "last_held": state.t("dp.col_last_held"),
+        "plan": state.t("dp.col_plan"), "shift": state.t("shift.col"), "due_by": state.t("dp.col_due_by"), "last_held": state.t("dp.col_last_held"),
         "planned": state.t("dp.col_planned")})
 
 

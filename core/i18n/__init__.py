@@ -21,6 +21,7 @@ from core.i18n import (
     planner,
     planner_tools,
     review,
+    shifts,
     sso,
     units,
     work,
@@ -42,7 +43,7 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
                  aar.STRINGS,
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
-                 drill_plan.STRINGS, planner_tools.STRINGS)
+                 drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

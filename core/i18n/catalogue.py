@@ -189,6 +189,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dt.every_months": {"zh": "每 {n} 个月至少一次", "en": "at least every {n} months"},
     "dt.per_shift": {"zh": "每个值分别计", "en": "per shift"},
     "dt.before_peak": {"zh": "须在高峰开始前完成", "en": "before the peak starts"},
+    "dt.only_where_planned": {"zh": "只对预案台账中有此类预案（所经营场所）的单位", "en": "only for units whose plan inventory has such a plan (the premises they run)"},
     "dt.empty": {"zh": "尚未加载演练类型，请运行 python manage.py init。", "en": "No drill types loaded yet: run python manage.py init."},
     # errors (domain error codes)
     "error.generic": {"zh": "操作未能完成。", "en": "The action could not be completed."},

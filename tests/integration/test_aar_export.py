@@ -167,3 +167,15 @@ def test_an_unknown_drill_is_not_found(held):  # noqa: F811
     assert refused.value.code == "drl.unknown_drill"
     with pytest.raises(NotFound):
         page_of(held)
+
+
+def test_the_debrief_is_built_only_for_someone_who_may_read_one_of_the_drills_units(reviewed):
+    from admin.aar_export import debrief
+    from core.errors import Forbidden
+
+    with snapshot(reviewed.engine) as s:
+        assert debrief(reviewed.drill_id, session=s, lang="en", aar_due_days=14, now=EXPORTED,
+                       actor=reviewed.people["lead"]).drill.id == reviewed.drill_id  # C1-K1's lead: a unit of the drill
+        with pytest.raises(Forbidden):  # City B's lead reads none of its units
+            debrief(reviewed.drill_id, session=s, lang="en", aar_due_days=14, now=EXPORTED,
+                    actor=reviewed.people["lead2"])

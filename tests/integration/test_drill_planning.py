@@ -17,7 +17,7 @@ from core.errors import Forbidden, InvalidInput, InvalidTransition, StaleWrite
 from drills import planning, required
 from drills.planning import DrillDraft, DrillRefused
 from store.db import snapshot, transaction
-from store.schema import DrillLogEntry, EmergencyPlan, OrgUnit
+from store.schema import DrillLogEntry, DrillType, EmergencyPlan, OrgUnit
 from tests.conftest import NOW, ROOT
 from tests.seed_copies import fixture_org
 
@@ -248,6 +248,19 @@ def test_each_on_site_plan_in_the_inventory_needs_its_own_drill(plan):
     assert [r.state for r in onsite(date(2027, 6, 9)) if r.plan_title.endswith("XC-01")] == ["overdue"]
 
 
+def test_a_unit_owes_premises_fire_drills_only_for_the_premises_it_runs(plan):
+    def premises(as_of: date) -> list[tuple[str, str | None]]:
+        return [(r.state, r.plan_title) for r in plan.requirements(as_of, "C1-K1")
+                if r.rule_key == "crowded-premises-half-year"]
+
+    assert premises(date(2026, 12, 1)) == []  # it runs no hotel or venue: nothing owed, no "no plan" row
+    with transaction(plan.engine) as s:
+        fire = s.scalar(select(DrillType.id).where(DrillType.key == "crowded-premises-fire"))
+        s.add(EmergencyPlan(unit_id=plan.units["C1-K1"], code="RM-01", title="电力宾馆灭火和应急疏散预案",
+                            level="onsite", issued_on=date(2025, 3, 1), drill_type_id=fire))
+    assert premises(date(2026, 12, 1)) == [("missing", "电力宾馆灭火和应急疏散预案")]
+
+
 def test_the_drill_log_is_append_only_in_the_database(plan):
     saved = plan.save(plan.draft(start=at(2026, 12, 8)))
     with pytest.raises(DBAPIError, match="append-only"), transaction(plan.engine) as s:
@@ -285,7 +298,8 @@ def test_the_planner_proposes_slots_for_every_gap_in_scope_and_accepting_them_pl
     with snapshot(plan.engine) as s:
         after = [r for r in required.required_drills(plan.campaign_id, session=s, as_of=today,
                                                      unit_ids=in_scope) if r.state != "met"]
-    assert after and all(r.planned_drill_id is not None for r in after if r.state != "no-plan")
+    # A gap in the inventory (no plan, no shift recorded) is not one a drill can close.
+    assert after and all(r.planned_drill_id is not None for r in after if r.state not in ("no-plan", "no-shift"))
 
 
 def test_accepting_a_suggestion_whose_slot_was_taken_meanwhile_plans_none_of_them(plan):

@@ -71,6 +71,18 @@ def test_fire_and_evacuation_at_crowded_premises_is_due_every_six_months_citing_
     assert "S2.2.2-5b" in premises.sources
     assert RULES["crowded-premises-half-year"].interval_months == 6
     assert "S2.2.2-5b" in RULES["crowded-premises-half-year"].sources
+    # Every premises (its plan in the unit's inventory) needs its own drill; a unit that runs none owes none.
+    assert RULES["crowded-premises-half-year"].counts == "each"
+    assert RULES["crowded-premises-half-year"].only_where_planned
+    assert not RULES["onsite-plan-half-year"].only_where_planned  # every county must have its on-site plans
+
+
+def test_a_rule_binding_only_units_with_such_a_plan_must_count_each_plan():
+    from content.models import DrillRule
+
+    rule = RULES["crowded-premises-half-year"].model_dump()
+    with pytest.raises(ValueError, match="only_where_planned"):
+        DrillRule(**{**rule, "counts": "any"})
 
 
 @pytest.mark.parametrize("key", sorted(TYPES))

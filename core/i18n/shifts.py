@@ -1,0 +1,48 @@
+"""The shifts (值) of a dispatch centre, and drills per shift (`shift.*`)."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    # refusals
+    "shift.not_dispatch": {"zh": "只有调控中心（省调、地调）设值：{unit} 不是调控中心",
+                           "en": "Only dispatch centres work in shifts: {unit} is not one"},
+    "shift.code_format": {"zh": "值的编码“{code}”无效：用字母、数字、“-”或“_”，不超过32个字符",
+                          "en": "Shift code “{code}” is not valid: letters, digits, “-” or “_”, at most 32 characters"},
+    "shift.names_needed": {"zh": "请填写值的中文名和英文名", "en": "Give the shift a Chinese and an English name"},
+    "shift.name_too_long": {"zh": "值的名称不能超过 {max} 个字符", "en": "A shift name may not exceed {max} characters"},
+    "shift.code_taken": {"zh": "{unit} 已有编码为“{code}”的值", "en": "{unit} already has a shift coded “{code}”"},
+    "shift.unknown": {"zh": "找不到编号为 {shift} 的值", "en": "No shift with id {shift}"},
+    "shift.not_in_drill": {"zh": "值“{shift}”不属于本次演练的参演单位",
+                           "en": "Shift “{shift}” does not belong to a unit taking part in the drill"},
+    "shift.not_planned": {"zh": "值“{shift}”未列入本次演练，不能记为参加",
+                          "en": "Shift “{shift}” was not down for this drill and cannot be recorded as attending"},
+    "shift.unit_absent": {"zh": "值“{shift}”所属的调控中心未记为参加，这个值不能记为参加",
+                          "en": "Shift “{shift}” cannot have attended when its dispatch centre is not recorded as attending"},
+    # the admin page
+    "shift.title": {"zh": "调控中心的值", "en": "Dispatch shifts"},
+    "shift.caption": {"zh": "按值计算的反事故演习要求（每月、每季度）对这里列出的每个值分别检查。停用的值不再计入要求，已参加的演练保留记录。",
+                      "en": "The per-shift anti-accident rules (monthly, quarterly) are checked for every shift listed here. "
+                            "A deactivated shift no longer counts; the drills it attended keep it."},
+    "shift.unit": {"zh": "调控中心", "en": "Dispatch centre"},
+    "shift.none": {"zh": "这个调控中心还没有登记值。", "en": "No shifts are recorded for this dispatch centre."},
+    "shift.no_centres": {"zh": "没有调控中心。", "en": "There is no dispatch centre."},
+    "shift.code": {"zh": "编码", "en": "Code"},
+    "shift.name_zh": {"zh": "中文名", "en": "Chinese name"},
+    "shift.name_en": {"zh": "英文名", "en": "English name"},
+    "shift.active": {"zh": "在用", "en": "Active"},
+    "shift.add": {"zh": "添加值", "en": "Add shift"},
+    "shift.added": {"zh": "已添加值 {shift}", "en": "Shift {shift} added"},
+    "shift.choose": {"zh": "值", "en": "Shift"},
+    "shift.deactivate": {"zh": "停用这个值", "en": "Deactivate this shift"},
+    "shift.reactivate": {"zh": "重新启用这个值", "en": "Reactivate this shift"},
+    "shift.deactivated": {"zh": "已停用值 {shift}", "en": "Shift {shift} deactivated"},
+    "shift.reactivated": {"zh": "已重新启用值 {shift}", "en": "Shift {shift} reactivated"},
+    "audit.shift.add": {"zh": "添加调控中心的值", "en": "Dispatch shift added"},
+    "audit.shift.deactivate": {"zh": "停用调控中心的值", "en": "Dispatch shift deactivated"},
+    "audit.shift.activate": {"zh": "重新启用调控中心的值", "en": "Dispatch shift reactivated"},
+    # the planner
+    "shift.in_drill": {"zh": "参演的值", "en": "Shifts taking part"},
+    "shift.in_drill_help": {"zh": "参演调控中心的值；按值计算的演练要求只计参加了演练的值。",
+                            "en": "Shifts of the dispatch centres taking part; a per-shift rule counts a drill only for the shifts that attended it."},
+    "shift.attended": {"zh": "参加的值", "en": "Shifts that attended"},
+    "shift.col": {"zh": "值", "en": "Shift"},
+    "dp.state.no_shift": {"zh": "未登记值", "en": "No shifts recorded"},
+}
