@@ -1,7 +1,8 @@
 """Campaign use-cases: open a season for a set of units running several templates, let more units
-join, close it, list them. A unit that joins gets its obligations: the items that apply to it.
+join, change the shape of its target trajectory, close it, list them. A unit that joins gets its
+obligations: the items that apply to it.
 
-Opening, joining and closing are an administrator's (`admin.campaigns` on the whole organisation).
+Opening, joining, reshaping and closing are an administrator's (`admin.campaigns` on the whole organisation).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from org import audit
 from org.authz import authorize
 from org.models import Actor
 from org.queries import UnitView, units_by_code, units_where
-from store.schema import (
+from store.schema import (  # TARGET_SHAPES also for the pages, which do not import the store
+    TARGET_SHAPES,
     Campaign,
     CampaignTemplate,
     CampaignUnit,
@@ -46,11 +48,13 @@ def open_campaign(
     template_version: int | None = None,
     peak_end: date | None = None,
     anchors: Mapping[str, date] | None = None,
+    target_shape: str = "linear",
 ) -> Campaign:
     """Open a season for a set of units, running the newest version of each template named (or, for a
     single template, `template_version`). Each unit gets the items that apply to it (one obligation
     per item key, however many of the templates share it). `anchors` gives, per template key, the day
-    its due days count back from when that is not the peak start (the flood season's start)."""
+    its due days count back from when that is not the peak start (the flood season's start).
+    `target_shape` is the shape of its target trajectory (one of TARGET_SHAPES)."""
     authorize(actor, "admin.campaigns", None, session=session)
     keys = [template_keys] if isinstance(template_keys, str) else list(dict.fromkeys(template_keys))
     name = name.strip()
@@ -66,6 +70,7 @@ def open_campaign(
         raise InvalidInput("error.peak_before_start", peak=peak_start.isoformat(), start=starts_on.isoformat())
     if peak_end is not None and peak_end <= peak_start:
         raise InvalidInput("error.peak_end_before_start", end=peak_end.isoformat(), peak=peak_start.isoformat())
+    _check_shape(target_shape)
     unit_codes = list(dict.fromkeys(unit_codes))
     if not unit_codes:
         raise InvalidInput("error.no_units")
@@ -99,6 +104,7 @@ def open_campaign(
         status="open",
         created_by=actor.user_id,
         created_at=now,
+        target_shape=target_shape,
     )
     session.add(campaign)
     session.flush()
@@ -111,7 +117,8 @@ def open_campaign(
                         **({"anchors": {k: v.isoformat() for k, v in anchors.items()}} if anchors else {}),
                         "starts_on": starts_on.isoformat(),
                         "peak_start": peak_start.isoformat(), "peak_end": peak_end.isoformat() if peak_end else None,
-                        "units": unit_codes},
+                        "units": unit_codes,
+                        **({"target_shape": target_shape} if target_shape != "linear" else {})},  # not the default
                  session=session, actor=actor, now=now)
     return campaign
 
@@ -141,6 +148,30 @@ def close_campaign(campaign_id: int, *, session: Session, actor: Actor, now: dat
                  session=session, actor=actor, now=now)
     session.flush()
     return _view(campaign)
+
+
+def set_target_shape(campaign_id: int, shape: str, *, session: Session, actor: Actor, now: datetime) -> CampaignView:
+    """Change the shape of an open campaign's target trajectory (one of TARGET_SHAPES)."""
+    authorize(actor, "admin.campaigns", None, session=session)
+    _check_shape(shape)
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    if campaign.status != "open":
+        raise InvalidInput("error.campaign_already_closed", name=campaign.name)
+    if campaign.target_shape == shape:
+        raise InvalidInput("error.nothing_changed")
+    before = campaign.target_shape
+    campaign.target_shape = shape
+    audit.record("campaign.target_shape", "campaign", campaign.name, before={"target_shape": before},
+                 after={"target_shape": shape}, session=session, actor=actor, now=now)
+    session.flush()
+    return _view(campaign)
+
+
+def _check_shape(shape: str) -> None:
+    if shape not in TARGET_SHAPES:
+        raise InvalidInput("error.unknown_target_shape", shape=str(shape), shapes=", ".join(TARGET_SHAPES))
 
 
 @dataclass(frozen=True)
@@ -239,6 +270,7 @@ class CampaignView:
     peak_start: date
     status: str
     peak_end: date | None = None
+    target_shape: str = "linear"  # the shape of its target trajectory (TARGET_SHAPES)
 
 
 def list_campaigns(*, session: Session, only_open: bool = True) -> list[CampaignView]:
@@ -250,7 +282,7 @@ def list_campaigns(*, session: Session, only_open: bool = True) -> list[Campaign
 
 
 def _view(c: Campaign) -> CampaignView:
-    return CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status, c.peak_end)
+    return CampaignView(c.id, c.name, c.starts_on, c.peak_start, c.status, c.peak_end, c.target_shape)
 
 
 def campaign_units(campaign_id: int, *, session: Session) -> list[UnitView]:

@@ -173,7 +173,7 @@ def _rows(campaign: Campaign, rows, having: dict[str, list[str]]) -> list[Checkl
             weight=i.weight,
             discipline=i.discipline,
             sources=list(i.sources),
-            due=_due_day(st.occurrence, due_at, (anchor or campaign.peak_start) - timedelta(days=i.due_days_before_peak)),
+            due=due_day(st.occurrence, due_at, (anchor or campaign.peak_start) - timedelta(days=i.due_days_before_peak)),
             status=st.status,
             version=st.version,
             note=st.note,
@@ -199,7 +199,7 @@ def _rows(campaign: Campaign, rows, having: dict[str, list[str]]) -> list[Checkl
     ]
 
 
-def _due_day(occurrence: str, due_at: datetime | None, one_off: date) -> date | None:
+def due_day(occurrence: str, due_at: datetime | None, one_off: date) -> date | None:
     """The day an obligation is due: a one-off item's by its template's rule; an occurrence due at
     an instant, the local day of that instant (a recurring one: the period's last day)."""
     if occurrence == ONE_OFF:

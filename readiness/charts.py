@@ -2,62 +2,128 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from readiness.outlook import Forecast
 
-def readiness_over_time(
-    series: pd.DataFrame, *, peak_start: date, title: str, y_label: str, peak_label: str, today: date | None = None,
-    today_label: str = "",
+OUTLOOK_LABELS = ("title", "readiness", "target", "forecast", "band", "scope", "peak", "today", "y", "scope_axis")
+
+_EDGE = 0.85  # a line right of this fraction of the x range has its label to its left, so it is not cut
+_CLOSE = 0.08  # two lines nearer than this fraction of the x range have their labels one above the other
+_ROW = 18  # px between the two rows of labels
+_PLOT_PX = 600  # a narrow plot's width, to estimate whether two labels on one row would overlap
+
+
+def _text_px(text: str) -> int:
+    """A rough width of a 12 px label: wide (CJK) characters count about twice."""
+    return sum(13 if ord(ch) > 0x2E7F else 7 for ch in text)
+
+
+def _vline_labels(lines: list[tuple[str, date, str]], x0: date, x1: date) -> list[dict]:
+    """Annotations at the top for vertical lines (key, day, text): anchored away from the chart's right edge,
+    and stacked when the lines are close or their labels would overlap on one row."""
+    span = max((x1 - x0).days, 1)
+    placed = []
+    for key, day, text in lines:
+        frac = (day - x0).days / span
+        anchor = "right" if frac > _EDGE else "left"
+        width = _text_px(text) / _PLOT_PX
+        left = frac - width if anchor == "right" else frac
+        placed.append({"key": key, "day": day, "text": text, "frac": frac, "anchor": anchor,
+                       "extent": (left, left + width), "yshift": 0})
+    if len(placed) == 2:
+        a, b = placed
+        close = abs(a["frac"] - b["frac"]) < _CLOSE
+        overlap = a["extent"][0] < b["extent"][1] + 0.01 and b["extent"][0] < a["extent"][1] + 0.01
+        if close or overlap:
+            placed[0]["yshift"] = _ROW  # the first line given (the peak start) on the upper row
+    return placed
+
+
+def readiness_outlook(
+    series: pd.DataFrame, *, peak_start: date, starts_on: date, labels: dict[str, str],
+    target: pd.Series | None = None, forecast: Forecast | None = None, as_of: date | None = None,
+    scope: bool = True,
 ) -> go.Figure:
-    """A line of daily readiness (0–100 %) with the peak-start date marked."""
+    """Readiness over time (0–100 %) with the target trajectory, the forecast and its band, the peak-start
+    and as-of lines, and the applicable weight (the scope) on a right-hand axis.
+
+    `labels` holds the texts, keys as in OUTLOOK_LABELS. `target` is target readiness (0..1) indexed by
+    day, e.g. `target_series(pd.date_range(starts_on, peak_start + timedelta(days=7)), …)`, or a Series
+    aligned with the rows of `series`. The x range runs from starts_on to a week after the peak start (or
+    after as_of, if later).
+    """
+    days = pd.to_datetime(series["day"])
+    end = max(peak_start, as_of or peak_start) + timedelta(days=7)
     fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=pd.to_datetime(series["day"]),
-            y=(series["readiness"] * 100).round(1),
-            mode="lines",
-            name=y_label,
-            line={"width": 3},
-            hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra></extra>",
-        )
-    )
-    fig.add_vline(x=pd.Timestamp(peak_start).timestamp() * 1000, line_dash="dash", line_color="firebrick")
-    fig.add_annotation(x=pd.Timestamp(peak_start), y=100, text=peak_label, showarrow=False, yshift=10,
-                       font={"color": "firebrick"})
-    if today is not None:
-        fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line_dash="dot", line_color="gray")
-        if today_label:
-            fig.add_annotation(x=pd.Timestamp(today), y=100, text=today_label, showarrow=False, yshift=10,
-                               font={"color": "gray"})
+
+    if target is not None:
+        index = target.index
+        if isinstance(index, pd.DatetimeIndex) or (len(index) and all(isinstance(d, date) for d in index)):
+            target_x = pd.to_datetime(pd.Series(index))
+        else:
+            target_x = days.reindex(index)
+        fig.add_trace(go.Scatter(
+            x=target_x, y=(target.to_numpy(dtype=float) * 100).round(1), mode="lines", name=labels["target"],
+            meta="target", legendrank=2, line={"color": "#2ca02c", "width": 2, "dash": "dash"},
+            hovertemplate="%{x|%Y-%m-%d}<br>%{y:.0f}%<extra>" + labels["target"] + "</extra>",
+        ))
+
+    if forecast is not None:
+        band = forecast.band
+        band_x = pd.to_datetime(band["day"])
+        low, mid, high = ((band[c] * 100).round(1) for c in ("low", "mid", "high"))
+        ranges = [f"{lo:.0f}–{hi:.0f}%" for lo, hi in zip(low, high, strict=True)]
+        fig.add_trace(go.Scatter(  # a closed polygon: along the upper edge, back along the lower one
+            x=pd.concat([band_x, band_x[::-1]]), y=pd.concat([high, low[::-1]]), mode="lines", fill="toself",
+            fillcolor="rgba(255, 127, 14, 0.18)", line={"width": 0, "color": "rgba(255, 127, 14, 0)"},
+            name=labels["band"], meta="band", legendrank=4, text=ranges + ranges[::-1], hoveron="points",
+            hovertemplate="%{x|%Y-%m-%d}<br>%{text}<extra>" + labels["band"] + "</extra>",
+        ))
+        fig.add_trace(go.Scatter(
+            x=band_x, y=mid, mode="lines", name=labels["forecast"], meta="forecast", legendrank=3, customdata=ranges,
+            line={"color": "#ff7f0e", "width": 2, "dash": "dot"},
+            hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}% (%{customdata})<extra>" + labels["forecast"] + "</extra>",
+        ))
+
+    fig.add_trace(go.Scatter(
+        x=days, y=(series["readiness"] * 100).round(1), mode="lines", name=labels["readiness"], meta="readiness", legendrank=1,
+        line={"color": "#1f77b4", "width": 3},
+        hovertemplate="%{x|%Y-%m-%d}<br>%{y:.1f}%<extra>" + labels["readiness"] + "</extra>",
+    ))
+
+    if scope:
+        fig.add_trace(go.Scatter(
+            x=days, y=series["total"] - series["na"], mode="lines", name=labels["scope"], meta="scope", legendrank=5, yaxis="y2",
+            line={"color": "#9e9e9e", "width": 1},
+            hovertemplate="%{x|%Y-%m-%d}<br>%{y}<extra>" + labels["scope"] + "</extra>",
+        ))
+        fig.update_layout(yaxis2={"title": labels["scope_axis"], "overlaying": "y", "side": "right",
+                                  "rangemode": "tozero", "showgrid": False, "zeroline": False})
+
+    lines = [("peak", peak_start, labels["peak"])]
+    if as_of is not None:
+        lines.append(("today", as_of, labels["today"]))
+    colors = {"peak": "firebrick", "today": "gray"}
+    for line in _vline_labels(lines, starts_on, end):
+        x = pd.Timestamp(line["day"])
+        fig.add_shape(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
+                      line={"color": colors[line["key"]], "width": 1.5,
+                            "dash": "dash" if line["key"] == "peak" else "dot"})
+        fig.add_annotation(x=x, xref="x", y=1, yref="paper", yanchor="bottom", xanchor=line["anchor"],
+                           yshift=line["yshift"], text=line["text"], showarrow=False, name=line["key"],
+                           font={"color": colors[line["key"]], "size": 12})
+
     fig.update_layout(
-        title=title,
-        yaxis={"title": y_label, "range": [0, 105], "ticksuffix": "%"},
-        xaxis={"title": None},
-        margin={"l": 40, "r": 20, "t": 60, "b": 40},
-        height=380,
-        showlegend=False,
+        title={"text": labels["title"]},
+        xaxis={"title": None, "range": [pd.Timestamp(starts_on), pd.Timestamp(end)]},
+        yaxis={"title": labels["y"], "range": [0, 105], "ticksuffix": "%"},
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12, "yanchor": "top"},
+        margin={"l": 50, "r": 60 if scope else 20, "t": 90, "b": 40},
+        height=420,
+        hovermode="closest",
     )
-    return fig
-
-
-def units_bar(units: pd.DataFrame, *, name_col: str, title: str, x_label: str) -> go.Figure:
-    """Horizontal bars of sub-tree readiness, weakest on top, for drilling down one level."""
-    # plotly draws the first bar at the bottom: sort descending so the weakest unit is on top
-    df = units.sort_values("sub_readiness", ascending=False, na_position="last")
-    values = (df["sub_readiness"] * 100).round(1)
-    fig = go.Figure(
-        go.Bar(
-            x=values,
-            y=df[name_col],
-            orientation="h",
-            text=[f"{v:.0f}%" if v == v else "—" for v in values],
-            textposition="outside",
-            hovertemplate="%{y}: %{x:.1f}%<extra></extra>",
-        )
-    )
-    fig.update_layout(title=title, xaxis={"title": x_label, "range": [0, 100], "ticksuffix": "%"},
-                      height=max(240, 28 * len(df) + 80), margin={"l": 10, "r": 20, "t": 50, "b": 40})
     return fig

@@ -162,3 +162,29 @@ def checklist_summary(rows: Iterable) -> dict[str, float | int | None]:
         "done": sum(r.status == "done" for r in rows),
         "applicable": sum(r.status != "na" for r in rows),
     }
+
+
+def series_by_child(campaign_id: int, parent_unit_id: int, *, start: date, end: date, session: Session) -> pd.DataFrame:
+    """Daily readiness of each child unit's sub-tree under `parent_unit_id`, in one read of the per-day
+    table: columns unit_id (the child), then SERIES_COLUMNS. A child with no row is left out."""
+    parent = session.execute(select(OrgUnit.path, OrgUnit.depth).where(OrgUnit.id == parent_unit_id)).one_or_none()
+    if parent is None:
+        return pd.DataFrame(columns=["unit_id", *SERIES_COLUMNS])
+    rows = session.execute(
+        select(OrgUnit.path, ReadinessDaily.day, *_weight_sums())
+        .join(OrgUnit, OrgUnit.id == ReadinessDaily.unit_id)
+        .where(ReadinessDaily.campaign_id == campaign_id, ReadinessDaily.day <= end,
+               OrgUnit.path.startswith(parent.path), OrgUnit.id != parent_unit_id)
+        .group_by(OrgUnit.path, ReadinessDaily.day)).all()
+    level = parent.path.strip("/").count("/") + 1  # the child's place in a descendant's path
+    frames = []
+    by_child: dict[int, list] = {}
+    for path, day, done, na, total in rows:
+        child = int(path.strip("/").split("/")[level])
+        by_child.setdefault(child, []).append((day, done or 0, na or 0, total or 0))
+    for child, deltas in by_child.items():
+        frame = cumulative(pd.DataFrame(deltas, columns=["day", "done", "na", "total"]), start=start, end=end)
+        frames.append(frame.assign(unit_id=child))
+    if not frames:
+        return pd.DataFrame(columns=["unit_id", *SERIES_COLUMNS])
+    return pd.concat(frames, ignore_index=True)[["unit_id", *SERIES_COLUMNS]]

@@ -324,12 +324,19 @@ class AdminAuditEvent(Base):
 
 # ── Campaigns ────────────────────────────────────────────────────────────────
 
+# The shape of a campaign's target trajectory, from 0 % on its start to 100 % on its peak start
+# (readiness.outlook draws it): a straight line, most of the work early, most of it late, or an S.
+TARGET_SHAPES = ("linear", "front_loaded", "back_loaded", "s_curve")
+
 
 class Campaign(Base):
     """A season ("2027 迎峰度夏") for a set of units: the template versions it runs (campaign_templates),
-    its start, the day the peak starts and, once set, the day it ends."""
+    its start, the day the peak starts and, once set, the day it ends; the shape of its target trajectory."""
 
     __tablename__ = "campaigns"
+    __table_args__ = (
+        CheckConstraint("target_shape IN ('linear','front_loaded','back_loaded','s_curve')", name="target_shape"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(128), unique=True)
     template_id: Mapped[int] = mapped_column(ForeignKey("templates.id"))  # the first of campaign_templates
@@ -339,6 +346,7 @@ class Campaign(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    target_shape: Mapped[str] = mapped_column(String(16), default="linear", server_default="linear")
 
 
 class CampaignTemplate(Base):

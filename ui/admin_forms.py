@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from checklists.campaigns import add_units, close_campaign, open_campaign
+from checklists.campaigns import TARGET_SHAPES, add_units, close_campaign, open_campaign, set_target_shape
 from content.models import DISCIPLINES, UNIT_KIND_NAMES
 from core.clock import format_local
 from org import people
@@ -278,6 +278,7 @@ def _tree_codes(root: UnitView, units: Sequence[UnitView], subtree: bool) -> lis
 
 def campaigns_section(who, key: int) -> None:
     campaigns = loaders.every_campaign(key)
+    shapes = _labels(TARGET_SHAPES, lambda x: state.t(f"admin.shape.{x}"))
     if campaigns:
         st.dataframe(pd.DataFrame([{
             state.t("admin.col_campaign"): c.name,
@@ -285,6 +286,7 @@ def campaigns_section(who, key: int) -> None:
             state.t("admin.col_starts"): c.starts_on.isoformat(),
             state.t("admin.col_peak"): c.peak_start.isoformat(),
             state.t("admin.col_peak_end"): c.peak_end.isoformat() if c.peak_end else "—",
+            state.t("admin.col_shape"): shapes(c.target_shape),
         } for c in campaigns]), hide_index=True, width="stretch")
     else:
         st.info(state.t("admin.no_campaigns"))
@@ -307,13 +309,15 @@ def campaigns_section(who, key: int) -> None:
         anchored = {k: tp.counts_from for k, tp in newest.items() if tp.counts_from}
         starts = {k: st.date_input(state.t(f"anchor.{start}"), value=date(today.year + 1, 4, 15), key=f"oc_anchor_{k}")
                   for k, start in anchored.items()}
+        shape = st.selectbox(state.t("admin.target_shape"), TARGET_SHAPES, key=widgets.lang_key("oc_shape"),
+                             format_func=shapes, help=state.t("admin.target_shape_help"))
         root = _unit_picker(state.t("admin.campaign_units"), active, key="oc_root")
         subtree = st.checkbox(state.t("admin.include_subtree"), value=True, key="oc_subtree")
         if st.form_submit_button(state.t("admin.open"), type="primary", disabled=not templates or not active):
             _apply(lambda s: open_campaign(name, chosen, peak_start=peak_start, starts_on=starts_on, peak_end=peak_end,
                                            anchors={k: v for k, v in starts.items() if k in chosen},
                                            unit_codes=_tree_codes(root, active, subtree), session=s, actor=who,
-                                           now=state.utcnow()),
+                                           now=state.utcnow(), target_shape=shape),
                    "admin.campaign_opened", name=name.strip())
 
     open_ones = [c for c in campaigns if c.status == "open"]
@@ -321,7 +325,7 @@ def campaigns_section(who, key: int) -> None:
         return
     st.subheader(state.t("admin.manage_campaign"))
     campaign = widgets.select_by_id(state.t("admin.campaign"), open_ones, key="admin_campaign", fmt=lambda c: c.name)
-    join, close = st.columns(2, gap="large")
+    join, reshape, close = st.columns(3, gap="large")
     with join, st.form(f"admin_join_{campaign.id}", clear_on_submit=True):
         root = _unit_picker(state.t("admin.join_units"), active, key=f"jc_root_{campaign.id}")
         subtree = st.checkbox(state.t("admin.include_subtree"), value=True, key=f"jc_subtree_{campaign.id}")
@@ -329,6 +333,14 @@ def campaigns_section(who, key: int) -> None:
             _apply(lambda s: add_units(campaign.id, _tree_codes(root, active, subtree), session=s, actor=who,
                                        joined_on=today, now=state.utcnow()),
                    "admin.units_joined", name=campaign.name)
+    with reshape:
+        reshaped = st.selectbox(state.t("admin.target_shape"), TARGET_SHAPES,
+                                index=TARGET_SHAPES.index(campaign.target_shape),
+                                key=widgets.lang_key(f"cp_shape_{campaign.id}"), format_func=shapes)
+        if st.button(state.t("admin.save_shape"), key=f"cp_shape_save_{campaign.id}",
+                     disabled=reshaped == campaign.target_shape, icon=":material/show_chart:"):
+            _apply(lambda s: set_target_shape(campaign.id, reshaped, session=s, actor=who, now=state.utcnow()),
+                   "admin.shape_changed", name=campaign.name, shape=shapes(reshaped))
     with close:
         sure = st.checkbox(state.t("admin.close_confirm"), key=f"cc_sure_{campaign.id}")
         if st.button(state.t("admin.close"), key=f"admin_close_{campaign.id}", disabled=not sure,

@@ -13,11 +13,13 @@ from core.i18n import (
     auth,
     catalogue,
     cli,
+    dashboard,
     drill_plan,
     drills,
     events,
     evidence,
     exchange,
+    outlook,
     planner,
     planner_tools,
     review,
@@ -43,7 +45,8 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, admin.STRINGS, sso.STRINGS, events.STRINGS, work.STRINGS,
                  aar.STRINGS,
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
-                 drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS)
+                 drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS,
+                 outlook.STRINGS, dashboard.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

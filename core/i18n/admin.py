@@ -180,6 +180,27 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "admin.close": {"zh": "关闭活动", "en": "Close campaign"},
     "admin.campaign_was_closed": {"zh": "已关闭备战活动“{name}”。", "en": "Campaign “{name}” closed."},
+    # the shape of a campaign's target trajectory (checklists.campaigns.TARGET_SHAPES)
+    "admin.target_shape": {"zh": "目标进度曲线", "en": "Target trajectory"},
+    "admin.target_shape_help": {
+        "zh": "高管看板上的计划进度：从活动开始日的 0% 到迎峰开始日的 100%，按所选形状上升。",
+        "en": "The planned progress on the executive dashboard: from 0 % on the campaign's start to 100 % on the "
+        "peak start, rising in the chosen shape.",
+    },
+    "admin.shape.linear": {"zh": "匀速（直线）", "en": "Linear (steady)"},
+    "admin.shape.front_loaded": {"zh": "前紧后松（前期多完成）", "en": "Front-loaded (most of it early)"},
+    "admin.shape.back_loaded": {"zh": "前松后紧（后期多完成）", "en": "Back-loaded (most of it late)"},
+    "admin.shape.s_curve": {"zh": "S 形（先慢、中快、后慢）", "en": "S-curve (slow, then fast, then slow)"},
+    "admin.col_shape": {"zh": "目标曲线", "en": "Target curve"},
+    "admin.save_shape": {"zh": "保存曲线", "en": "Save trajectory"},
+    "admin.shape_changed": {
+        "zh": "已将“{name}”的目标进度曲线改为：{shape}。",
+        "en": "The target trajectory of “{name}” is now: {shape}.",
+    },
+    "error.unknown_target_shape": {
+        "zh": "没有这种目标进度曲线：{shape}（可选：{shapes}）。",
+        "en": "No such target trajectory: {shape} (choose one of: {shapes}).",
+    },
     # the audit log
     "admin.audit_show": {"zh": "显示", "en": "Show"},
     "admin.audit_all": {"zh": "全部", "en": "All"},
@@ -214,6 +235,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit.campaign.open": {"zh": "开启备战活动", "en": "Campaign opened"},
     "audit.campaign.add_units": {"zh": "单位加入备战活动", "en": "Units joined a campaign"},
     "audit.campaign.close": {"zh": "关闭备战活动", "en": "Campaign closed"},
+    "audit.campaign.target_shape": {"zh": "更改目标进度曲线", "en": "Target trajectory changed"},
     "admin.sso_identity": {"zh": "公司账号（单点登录）身份", "en": "Company login (single sign-on) identity"},
     "admin.sso_identity_help": {
         "zh": "该用户用公司账号登录时对应的身份（默认是邮箱，见 READINESS_SSO_CLAIM）。留空即取消关联。",

@@ -1,0 +1,127 @@
+"""The executive's dashboard in figures, for a unit's sub-tree as of any day: the headline figures (with
+their change over the last week), and its child units ranked with the ones at risk first.
+
+It joins the two domains (readiness from the checklist log, drills from the drill records), so it sits
+above both. Every figure is recomputed for the day asked, never read from a stored snapshot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from drills.required import required_drills
+from readiness.on_time import on_time_rate
+from readiness.outlook import forecast, target_on
+from readiness.series import readiness_series, series_by_child
+from readiness.standing import figures, standing
+from store.schema import Campaign, OrgUnit
+
+DRILL_GAPS = ("overdue", "missing", "no-plan", "no-shift")  # a required drill not held (no "due": it was held)
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Headline:
+    as_of: date
+    days_to_peak: int
+    readiness: float | None
+    scope: int  # applicable weight of the pre-peak obligations
+    critical_open: int
+    overdue: int
+    drills_missing: int
+    actions_open: int
+    on_time: float | None  # the in-season on-time rate, once the peak has started and something fell due
+    target: float  # where the campaign's target trajectory stands on the day
+
+
+def subtree(unit_id: int, *, session: Session) -> set[int]:
+    path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == unit_id))
+    return set(session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(path)))) if path else set()
+
+
+def headline(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> Headline:
+    """The headline figures of a unit's sub-tree on a day."""
+    campaign = session.get(Campaign, campaign_id)
+    units = subtree(unit_id, session=session)
+    f = figures(standing(campaign_id, as_of, session=session, unit_ids=units), as_of)
+    gaps = [r for r in required_drills(campaign_id, session=session, as_of=as_of, unit_ids=units)
+            if r.state in DRILL_GAPS]
+    on_time = on_time_rate(campaign_id, as_of, session=session, root_unit_id=unit_id).rate \
+        if as_of >= campaign.peak_start else None
+    return Headline(as_of=as_of, days_to_peak=(campaign.peak_start - as_of).days, readiness=f.readiness,
+                    scope=f.applicable_weight, critical_open=f.critical_open, overdue=f.overdue,
+                    drills_missing=len(gaps), actions_open=f.actions_open, on_time=on_time,
+                    target=target_on(as_of, starts_on=campaign.starts_on, peak_start=campaign.peak_start,
+                                     shape=campaign.target_shape))
+
+
+def headline_and_week_before(campaign_id: int, unit_id: int, as_of: date, *, session: Session
+                             ) -> tuple[Headline, Headline | None]:
+    """The figures on the day and a week earlier (None when the week before is before the season began)."""
+    campaign = session.get(Campaign, campaign_id)
+    now = headline(campaign_id, unit_id, as_of, session=session)
+    earlier = as_of - WEEK
+    before = headline(campaign_id, unit_id, earlier, session=session) if earlier >= campaign.starts_on else None
+    return now, before
+
+
+RANK_COLUMNS = ["unit_id", "readiness", "target", "gap", "forecast_low", "forecast_mid", "forecast_high",
+                "critical_overdue", "drills_missing", "at_risk", "risk_forecast", "risk_critical", "risk_drills"]
+
+
+def child_ranking(campaign_id: int, unit_id: int, as_of: date, *, session: Session,
+                  within: Iterable[int] | None = None) -> pd.DataFrame:
+    """The unit's children (each with its sub-tree), ranked: at risk first, then by gap to the target.
+
+    A child is at risk when its forecast at the peak start is below 100 % (once the peak has begun: when it
+    is not at 100 %), when it has critical items overdue, or when a required drill is not held. `within`: only these children (the user's scope). Columns: RANK_COLUMNS.
+    """
+    campaign = session.get(Campaign, campaign_id)
+    children = [c for c in session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id == unit_id))
+                if within is None or c in set(within)]
+    series = series_by_child(campaign_id, unit_id, start=campaign.starts_on, end=as_of, session=session)
+    units = subtree(unit_id, session=session)
+    table = standing(campaign_id, as_of, session=session, unit_ids=units)
+    paths = dict(session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(units))).all())
+    gaps = [r for r in required_drills(campaign_id, session=session, as_of=as_of, unit_ids=units)
+            if r.state in DRILL_GAPS]
+    target = target_on(as_of, starts_on=campaign.starts_on, peak_start=campaign.peak_start, shape=campaign.target_shape)
+    rows = []
+    for child in children:
+        mine = {u for u, p in paths.items() if p.startswith(paths[child])}
+        own = series[series["unit_id"] == child]
+        if own.empty:
+            continue  # takes no part in the season
+        f = figures(table[table["unit_id"].isin(mine)], as_of)
+        late = table[table["unit_id"].isin(mine) & (table["status"] == "open") & (table["criticality"] == "critical")
+                     & table["due"].map(lambda d: d is not None and d < as_of)]
+        outlook = forecast(own, as_of=as_of, peak_start=campaign.peak_start)
+        missing = sum(g.unit_id in mine for g in gaps)
+        readiness = f.readiness
+        if as_of >= campaign.peak_start:  # the peak has begun: what is not done now was not done in time
+            risk_forecast = readiness is not None and readiness < 1
+        else:
+            risk_forecast = outlook is not None and outlook.mid < 1
+        rows.append({
+            "unit_id": child, "readiness": readiness, "target": target,
+            "gap": None if readiness is None else target - readiness,
+            "forecast_low": outlook.low if outlook else None, "forecast_mid": outlook.mid if outlook else None,
+            "forecast_high": outlook.high if outlook else None,
+            "critical_overdue": len(late), "drills_missing": missing,
+            "risk_forecast": risk_forecast, "risk_critical": len(late) > 0, "risk_drills": missing > 0,
+            "at_risk": risk_forecast or len(late) > 0 or missing > 0,
+        })
+    out = pd.DataFrame(rows, columns=RANK_COLUMNS)
+    return out.sort_values(["at_risk", "gap"], ascending=[False, False], na_position="last", kind="stable",
+                           ignore_index=True)
+
+
+def unit_series(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> pd.DataFrame:
+    campaign = session.get(Campaign, campaign_id)
+    return readiness_series(campaign_id, start=campaign.starts_on, end=as_of, session=session, root_unit_id=unit_id)

@@ -1,0 +1,50 @@
+"""Strings of the executive's dashboard: headline figures, units at risk, drill-down."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "dash.readiness_help": {
+        "zh": "已完成权重 ÷ 适用权重（一次性检查项与演练整改）。目标进度当日应为 {target}。",
+        "en": "Done weight over applicable weight (one-off items and drill corrective actions). The target "
+              "for this day is {target}.",
+    },
+    "dash.days_into_peak": {"zh": "高峰已开始", "en": "Into the peak"},
+    "dash.critical_open": {"zh": "关键项未完成", "en": "Critical items open"},
+    "dash.critical_open_help": {
+        "zh": "关键等级的一次性检查项与整改中，截至当日仍未完成的项数。",
+        "en": "One-off items and corrective actions of critical level still open on the day.",
+    },
+    "dash.overdue": {"zh": "逾期项", "en": "Overdue items"},
+    "dash.overdue_help": {
+        "zh": "截至当日已过应完成日期仍未完成的检查项（含周期性与事件触发的检查）。",
+        "en": "Items past their due day and still open on the day, recurring and event checks included.",
+    },
+    "dash.drills_missing": {"zh": "必备演练缺项", "en": "Required drills missing"},
+    "dash.drills_missing_help": {
+        "zh": "按演练规则应举行而尚未举行（或已逾期、未登记预案或值）的要求数；只计已实际举行的演练。",
+        "en": "Drill requirements not met by a drill actually held: missing, overdue, or with no plan or shift "
+              "on record.",
+    },
+    "dash.on_time": {"zh": "高峰期按时率", "en": "On-time rate in season"},
+    "dash.on_time_help": {
+        "zh": "高峰开始后，周期性与事件触发的检查在到期前完成的权重占比；高峰开始前不计。",
+        "en": "Once the peak has started: the share (by weight) of recurring and event checks done by the time "
+              "they fell due. Not counted before the peak.",
+    },
+    "dash.scope": {"zh": "适用范围（权重）", "en": "Scope (weight)"},
+    "dash.scope_help": {
+        "zh": "适用的一次性检查项与整改的总权重。事件和整改在季中增加的工作算作范围增加，而不是进度下降。",
+        "en": "Total weight of the applicable one-off items and corrective actions. Work added mid-season by "
+              "events and corrective actions shows here as more scope, not as lost progress.",
+    },
+    "dash.ranking": {"zh": "下级单位排名（有风险的在前）", "en": "Sub-units ranked (at risk first)"},
+    "dash.col_gap": {"zh": "距目标差距", "en": "Gap to target"},
+    "dash.col_gap_help": {
+        "zh": "当日目标进度减去实际准备度；正数表示落后。",
+        "en": "The day's target minus readiness: positive means behind.",
+    },
+    "dash.col_forecast": {"zh": "高峰开始时预测", "en": "Forecast at peak start"},
+    "dash.col_critical_overdue": {"zh": "逾期关键项", "en": "Critical overdue"},
+    "dash.col_why": {"zh": "风险原因", "en": "Why at risk"},
+    "dash.risk_forecast": {"zh": "预计高峰前完不成", "en": "not forecast to finish by the peak"},
+    "dash.risk_critical": {"zh": "关键项逾期", "en": "critical items overdue"},
+    "dash.risk_drills": {"zh": "必备演练未举行", "en": "required drills not held"},
+}

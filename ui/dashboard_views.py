@@ -1,0 +1,134 @@
+"""The executive's dashboard, drawn: headline figures with their weekly change, the outlook chart (target,
+forecast and its band, scope, the peak start) and the child units ranked, at risk first.
+
+Data comes through cached loaders keyed on the change counter and the day asked, so every app server
+sees fresh figures after any change, and a past day costs what today costs."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from admin import dashboard
+from checklists.campaigns import CampaignView
+from org.models import Actor
+from readiness.charts import readiness_outlook
+from readiness.outlook import forecast, target_series
+from store.db import snapshot
+from ui import state
+from ui.loaders import authorize
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _headline(campaign_id: int, unit_id: int, as_of: date, key: int):
+    with snapshot(state.engine()) as s:
+        return dashboard.headline_and_week_before(campaign_id, unit_id, as_of, session=s)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _ranking(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
+    with snapshot(state.engine()) as s:
+        return dashboard.child_ranking(campaign_id, unit_id, as_of, session=s)
+
+
+def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int):
+    """The figures of a unit's sub-tree on a day and a week before, for a user who may read the unit."""
+    authorize(actor, "unit.read", unit_id)
+    return _headline(campaign_id, unit_id, as_of, key)
+
+
+def ranking(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
+    """The unit's children ranked (dashboard.child_ranking), only those the user may read."""
+    authorize(actor, "unit.read", unit_id)
+    table = _ranking(campaign_id, unit_id, as_of, key)
+    return table[table["unit_id"].isin(within)]
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def _points(now: float | None, before: float | None) -> str | None:
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    return f"{(now - before) * 100:+.1f} pp"
+
+
+def _count(now: int, before: int | None) -> str | None:
+    return None if before is None else f"{now - before:+d}"
+
+
+def figures(now: dashboard.Headline, before: dashboard.Headline | None) -> None:
+    """Seven figures, each with its change over the last week (a rise in a count of problems shows red)."""
+    b = before
+    row1 = st.columns(4)
+    row1[0].metric(state.t("db.readiness_now"), _pct(now.readiness), delta=_points(now.readiness, b and b.readiness),
+                   help=state.t("dash.readiness_help", target=_pct(now.target)))
+    if now.days_to_peak >= 0:
+        row1[1].metric(state.t("cl.days_to_peak"), state.t("cl.days", n=now.days_to_peak))
+    else:
+        row1[1].metric(state.t("dash.days_into_peak"), state.t("cl.days", n=-now.days_to_peak))
+    row1[2].metric(state.t("dash.critical_open"), now.critical_open, delta=_count(now.critical_open, b and b.critical_open),
+                   delta_color="inverse", help=state.t("dash.critical_open_help"))
+    row1[3].metric(state.t("dash.overdue"), now.overdue, delta=_count(now.overdue, b and b.overdue),
+                   delta_color="inverse", help=state.t("dash.overdue_help"))
+    row2 = st.columns(4)
+    row2[0].metric(state.t("dash.drills_missing"), now.drills_missing,
+                   delta=_count(now.drills_missing, b and b.drills_missing), delta_color="inverse",
+                   help=state.t("dash.drills_missing_help"))
+    row2[1].metric(state.t("db.actions_open"), now.actions_open, delta=_count(now.actions_open, b and b.actions_open),
+                   delta_color="inverse", help=state.t("db.actions_help"))
+    row2[2].metric(state.t("dash.on_time"), _pct(now.on_time), delta=_points(now.on_time, b and b.on_time),
+                   help=state.t("dash.on_time_help"))
+    row2[3].metric(state.t("dash.scope"), now.scope, delta=_count(now.scope, b and b.scope),
+                   delta_color="off", help=state.t("dash.scope_help"))
+
+
+def outlook(series: pd.DataFrame, campaign: CampaignView, as_of: date, title: str, today: date) -> None:
+    """The readiness chart with the campaign's target, the forecast to the peak start and its sentence."""
+    fc = forecast(series, as_of=as_of, peak_start=campaign.peak_start)
+    days = pd.date_range(campaign.starts_on, max(campaign.peak_start, as_of) + timedelta(days=7)).date
+    target = target_series(days, starts_on=campaign.starts_on, peak_start=campaign.peak_start,
+                           shape=campaign.target_shape)
+    labels = {k: state.t(f"outlook.{k}") for k in ("readiness", "target", "forecast", "scope", "peak", "y",
+                                                     "scope_axis")}
+    labels |= {"title": title, "band": state.t("outlook.band", level="80%"),
+               "today": state.t("db.today") if as_of == today else state.t("db.as_of")}
+    fig = readiness_outlook(series, peak_start=campaign.peak_start, starts_on=campaign.starts_on, labels=labels,
+                            target=target, forecast=fc, as_of=as_of)
+    st.plotly_chart(fig, width="stretch", key="readiness_chart")
+    if as_of >= campaign.peak_start:
+        st.caption(state.t("outlook.peak_started"))
+    elif fc is None:
+        st.caption(state.t("outlook.no_forecast"))
+    else:
+        st.markdown(state.t("outlook.sentence", window=fc.window_days, low=_pct(fc.low), high=_pct(fc.high),
+                            day=campaign.peak_start.strftime("%m-%d")))
+
+
+def ranked(table: pd.DataFrame, names: dict[int, str]) -> None:
+    """The children, at risk first then by gap to target, with why each is at risk."""
+    reasons = {"risk_forecast": "dash.risk_forecast", "risk_critical": "dash.risk_critical",
+               "risk_drills": "dash.risk_drills"}
+    sep = "、" if state.lang() == "zh" else ", "
+    shown = table.assign(
+        unit=table["unit_id"].map(names),
+        why=table.apply(lambda r: sep.join(state.t(v) for k, v in reasons.items() if r[k]) or "—", axis=1),
+        forecast=table.apply(lambda r: "—" if pd.isna(r["forecast_mid"]) else
+                             f"{r['forecast_low']:.0%}–{r['forecast_high']:.0%}", axis=1),
+    )
+    st.dataframe(
+        shown[["unit", "readiness", "gap", "forecast", "critical_overdue", "drills_missing", "why"]],
+        hide_index=True, width="stretch",
+        column_config={
+            "unit": state.t("db.col_unit"),
+            "readiness": st.column_config.ProgressColumn(state.t("db.col_readiness"), min_value=0, max_value=1,
+                                                         format="percent"),
+            "gap": st.column_config.NumberColumn(state.t("dash.col_gap"), format="percent",
+                                                 help=state.t("dash.col_gap_help")),
+            "forecast": state.t("dash.col_forecast"), "critical_overdue": state.t("dash.col_critical_overdue"),
+            "drills_missing": state.t("dash.drills_missing"), "why": state.t("dash.col_why"),
+        },
+    )
