@@ -45,6 +45,11 @@ def subtree(unit_id: int, *, session: Session) -> set[int]:
     return set(session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(path)))) if path else set()
 
 
+def subtree_standing(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> pd.DataFrame:
+    """readiness.standing for a unit's sub-tree."""
+    return standing(campaign_id, as_of, session=session, unit_ids=subtree(unit_id, session=session))
+
+
 def headline(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> Headline:
     """The headline figures of a unit's sub-tree on a day."""
     campaign = session.get(Campaign, campaign_id)

@@ -2,7 +2,17 @@
 
 import streamlit as st
 
-from ui import corrective_views, dashboard_views, loaders, state, widgets
+from ui import (
+    corrective_views,
+    dashboard_directives,
+    dashboard_drills,
+    dashboard_events,
+    dashboard_heatmap,
+    dashboard_views,
+    loaders,
+    state,
+    widgets,
+)
 
 st.title(state.t("page.dashboard"))
 
@@ -57,3 +67,10 @@ else:
     st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",
                  format_func=lambda i: "—" if i is None else state.name(by_id[i]),
                  on_change=widgets.drill_down, args=("db_drill", "db_unit"))
+
+st.divider()
+views = {"heatmap": dashboard_heatmap, "drills": dashboard_drills, "events": dashboard_events,
+         "directives": dashboard_directives}
+for tab, view in zip(st.tabs([state.t(f"dash.tab.{k}") for k in views]), views.values(), strict=True):
+    with tab:
+        view.show(who, campaign, unit, as_of, key, in_scope)

@@ -33,6 +33,20 @@ def _ranking(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFr
         return dashboard.child_ranking(campaign_id, unit_id, as_of, session=s)
 
 
+@st.cache_data(max_entries=32, show_spinner=False)
+def _standing(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
+    with snapshot(state.engine()) as s:
+        return dashboard.subtree_standing(campaign_id, unit_id, as_of, session=s)
+
+
+def standing(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
+    """Every obligation of the unit's sub-tree as it stood on the day (readiness.standing), of the units the
+    user may read."""
+    authorize(actor, "unit.read", unit_id)
+    table = _standing(campaign_id, unit_id, as_of, key)
+    return table[table["unit_id"].isin(within)]
+
+
 def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int):
     """The figures of a unit's sub-tree on a day and a week before, for a user who may read the unit."""
     authorize(actor, "unit.read", unit_id)

@@ -13,6 +13,8 @@ from core.i18n import (
     auth,
     catalogue,
     cli,
+    dash_directives,
+    dash_drills,
     dashboard,
     drill_plan,
     drills,
@@ -46,7 +48,8 @@ STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, ad
                  aar.STRINGS,
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
                  drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS,
-                 outlook.STRINGS, dashboard.STRINGS)
+                 outlook.STRINGS, dashboard.STRINGS,
+                 dash_drills.STRINGS, dash_directives.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

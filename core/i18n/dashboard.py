@@ -35,6 +35,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Total weight of the applicable one-off items and corrective actions. Work added mid-season by "
               "events and corrective actions shows here as more scope, not as lost progress.",
     },
+    "dash.tab.heatmap": {"zh": "热力图与模板", "en": "Heatmap and templates"},
+    "dash.tab.drills": {"zh": "演练覆盖", "en": "Drill coverage"},
+    "dash.tab.events": {"zh": "季节事件", "en": "Events"},
+    "dash.tab.directives": {"zh": "讲话要求落实", "en": "Directives"},
     "dash.ranking": {"zh": "下级单位排名（有风险的在前）", "en": "Sub-units ranked (at risk first)"},
     "dash.col_gap": {"zh": "距目标差距", "en": "Gap to target"},
     "dash.col_gap_help": {

@@ -1,0 +1,4 @@
+"""Strings of the dashboard's dash_drills tab."""
+
+STRINGS: dict[str, dict[str, str]] = {
+}
