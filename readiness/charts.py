@@ -127,3 +127,23 @@ def readiness_outlook(
         hovermode="closest",
     )
     return fig
+
+
+def readiness_heatmap(matrix: pd.DataFrame, *, x_title: str, y_title: str, hover_open: pd.DataFrame | None = None,
+                      open_label: str = "") -> go.Figure:
+    """Units (rows) × groups (columns) of readiness 0..1 (NaN: nothing applies), red to green, the value written
+    in each cell; `hover_open` (same shape) adds the open items to each cell's hover."""
+    z = (matrix * 100).round(0)
+    text = [[("—" if v != v else f"{v:.0f}%") for v in row] for row in z.to_numpy()]
+    custom = hover_open.reindex_like(matrix).fillna(0).astype(int).to_numpy() if hover_open is not None else None
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=list(matrix.columns), y=list(matrix.index), text=text, texttemplate="%{text}",
+        customdata=custom, zmin=0, zmax=100, colorscale="RdYlGn", colorbar={"ticksuffix": "%"},
+        hovertemplate="%{y} · %{x}: %{text}" + (f"<br>{open_label}: %{{customdata}}" if custom is not None else "")
+                      + "<extra></extra>",
+        hoverongaps=False,
+    ))
+    fig.update_layout(xaxis={"title": x_title, "side": "top", "tickangle": -30}, yaxis={"title": y_title,
+                      "autorange": "reversed"}, height=max(260, 30 * len(matrix.index) + 140),
+                      margin={"l": 10, "r": 10, "t": 90, "b": 20})
+    return fig

@@ -128,3 +128,19 @@ def progress_by(table: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
                                                  open_items=("is_open", "sum")).reset_index()
     out["readiness"] = readiness(out["done"], 0, out["applicable"])
     return out
+
+
+def rolled_to_children(table: pd.DataFrame, parent_id: int, paths: dict[int, str]) -> pd.DataFrame:
+    """The table with `row_unit`: the child of `parent_id` whose sub-tree holds each row's unit (the parent's
+    own rows keep the parent), so a heatmap shows one row per child, as the drill-down does."""
+    parent_path = paths[parent_id]
+    depth = parent_path.strip("/").count("/") + 1
+
+    def child(unit_id: int) -> int:
+        path = paths.get(unit_id, "")
+        if path == parent_path or not path.startswith(parent_path):
+            return parent_id
+        return int(path.strip("/").split("/")[depth])
+
+    owners = {u: child(u) for u in table["unit_id"].unique()}
+    return table.assign(row_unit=table["unit_id"].map(owners))

@@ -39,6 +39,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.tab.drills": {"zh": "演练覆盖", "en": "Drill coverage"},
     "dash.tab.events": {"zh": "季节事件", "en": "Events"},
     "dash.tab.directives": {"zh": "讲话要求落实", "en": "Directives"},
+    "dash.heat_empty": {"zh": "该单位当日没有需计入准备度的检查项。", "en": "No item weighs in readiness here on that day."},
+    "dash.heat_by": {"zh": "按", "en": "By"},
+    "dash.heat_by_section": {"zh": "检查表章节", "en": "Checklist section"},
+    "dash.heat_by_discipline": {"zh": "专业", "en": "Discipline"},
+    "dash.heat_open": {"zh": "未完成项", "en": "Items open"},
+    "dash.per_template": {"zh": "各模板准备度", "en": "Readiness per template"},
+    "dash.col_template": {"zh": "模板", "en": "Template"},
     "dash.ranking": {"zh": "下级单位排名（有风险的在前）", "en": "Sub-units ranked (at risk first)"},
     "dash.col_gap": {"zh": "距目标差距", "en": "Gap to target"},
     "dash.col_gap_help": {

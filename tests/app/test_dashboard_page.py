@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
+from admin.dashboard import subtree_standing
+from org.queries import all_units
+from store.db import make_engine, snapshot
 from tests.app.test_pages import texts
 from tests.conftest import NOW
 from tests.demo_fixtures import set_clock, sign_in
@@ -79,3 +82,37 @@ def test_the_dashboard_reads_in_english(app):
     assert not app.exception
     assert figure(app, "Critical items open")
     assert "Going on as in the last 14 days" in texts(app)
+
+
+def heatmap(app) -> dict:
+    return next(json.loads(c.proto.spec)["data"][0] for c in app.get("plotly_chart")
+                if json.loads(c.proto.spec)["data"][0]["type"] == "heatmap")
+
+
+def test_the_heatmap_shows_each_city_against_one_templates_sections_or_against_the_disciplines(app, demo_db):
+    dashboard(app)
+    cells = heatmap(app)
+    assert "东湖供电公司" in cells["y"] and "江南省电力公司" in cells["y"]  # the cities, and the province's own items
+    summer = cells["x"]
+    app.selectbox(key="dash_heat_template_zh").set_value("typhoon-flood").run()
+    assert heatmap(app)["x"] != summer
+    app.radio(key="dash_heat_by_zh").set_value("discipline").run()
+    assert not app.exception
+    assert "调度" in heatmap(app)["x"]
+    cells = heatmap(app)
+    row, col = cells["y"].index("东湖供电公司"), cells["x"].index("调度")
+    with snapshot(make_engine(demo_db)) as s:
+        units = {u.name_zh: u for u in all_units(session=s)}
+        city = units["东湖供电公司"]
+        table = subtree_standing(app.selectbox(key="db_campaign_zh").value, city.id, NOW.date(), session=s)
+    dispatch = table[table["before_peak"] & (table["discipline"] == "dispatch")]
+    done = dispatch.loc[dispatch["status"] == "done", "weight"].sum()
+    applicable = dispatch.loc[dispatch["status"] != "na", "weight"].sum()
+    assert cells["text"][row][col] == f"{100 * done / applicable:.0f}%"  # as computed by hand from the log
+
+
+def test_readiness_per_template_lists_the_seasons_templates(app):
+    dashboard(app)
+    per = next(d.value for d in app.dataframe if "模板" in d.value.columns)
+    assert list(per["模板"])[:2] == ["迎峰度夏", "防汛防台"]
+    assert per["readiness"].between(0, 1).all()

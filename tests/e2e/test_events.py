@@ -28,8 +28,13 @@ def pick_unit(page, picker, name: str) -> None:
     cookie, a busy machine) can drop the choice, so it is made again until the picker shows it."""
     for _ in range(3):
         open_options(page, picker)
+        page.keyboard.press("Control+A")  # what an earlier try typed is replaced, not added to
         page.keyboard.type(name)
-        expect(page.get_by_role("option", name=re.compile(re.escape(name))).first).to_be_visible()
+        try:  # a rerun that lands between opening and typing closes the list: open it again
+            expect(page.get_by_role("option", name=re.compile(re.escape(name))).first).to_be_visible(timeout=10_000)
+        except AssertionError:
+            page.keyboard.press("Escape")
+            continue
         page.keyboard.press("ArrowDown")  # onto the one match
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
