@@ -20,7 +20,7 @@ from readiness.on_time import on_time_rate
 from readiness.outlook import forecast, target_on
 from readiness.series import readiness_series, series_by_child
 from readiness.standing import figures, standing
-from store.schema import Campaign, OrgUnit
+from store.schema import Campaign, OrgUnit, Template
 
 DRILL_GAPS = ("overdue", "missing", "no-plan", "no-shift")  # a required drill not held (no "due": it was held)
 WEEK = timedelta(days=7)
@@ -130,3 +130,41 @@ def child_ranking(campaign_id: int, unit_id: int, as_of: date, *, session: Sessi
 def unit_series(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> pd.DataFrame:
     campaign = session.get(Campaign, campaign_id)
     return readiness_series(campaign_id, start=campaign.starts_on, end=as_of, session=session, root_unit_id=unit_id)
+
+
+@dataclass(frozen=True)
+class YearOverYear:
+    """This season's readiness and the season before's (same first template), each day keyed by its days
+    to its own peak start (`offset`: negative before the peak), for one unit's sub-tree."""
+
+    this: pd.DataFrame  # SERIES_COLUMNS + offset, from this season's start to the day asked
+    last: pd.DataFrame | None  # the whole season before, to its peak start and a month after; None: there is none
+    last_name: str | None
+    same_day_last: float | None  # last season's readiness as many days before its peak as the day asked is
+
+
+def previous_season(campaign_id: int, *, session: Session) -> Campaign | None:
+    """The latest season before this one that ran the same first template (last year's summer peak)."""
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        return None
+    return session.scalars(
+        select(Campaign).where(Campaign.template_id.in_(
+            select(Template.id).where(Template.key == select(Template.key).where(
+                Template.id == campaign.template_id).scalar_subquery())),
+            Campaign.peak_start < campaign.peak_start).order_by(Campaign.peak_start.desc())).first()
+
+
+def year_over_year(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> YearOverYear:
+    campaign = session.get(Campaign, campaign_id)
+    this = readiness_series(campaign_id, start=campaign.starts_on, end=as_of, session=session, root_unit_id=unit_id)
+    this = this.assign(offset=[(d - campaign.peak_start).days for d in this["day"]])
+    before = previous_season(campaign_id, session=session)
+    if before is None:
+        return YearOverYear(this, None, None, None)
+    last = readiness_series(before.id, start=before.starts_on, end=before.peak_start + timedelta(days=30),
+                            session=session, root_unit_id=unit_id)
+    last = last.assign(offset=[(d - before.peak_start).days for d in last["day"]])
+    same = last.loc[last["offset"] == (as_of - campaign.peak_start).days, "readiness"]
+    same_day = None if same.empty or pd.isna(same.iloc[0]) else float(same.iloc[0])
+    return YearOverYear(this, last, before.name, same_day)

@@ -9,6 +9,7 @@ from ui import (
     dashboard_events,
     dashboard_heatmap,
     dashboard_views,
+    dashboard_yoy,
     loaders,
     state,
     widgets,
@@ -70,7 +71,7 @@ else:
 
 st.divider()
 views = {"heatmap": dashboard_heatmap, "drills": dashboard_drills, "events": dashboard_events,
-         "directives": dashboard_directives}
+         "directives": dashboard_directives, "yoy": dashboard_yoy}
 for tab, view in zip(st.tabs([state.t(f"dash.tab.{k}") for k in views]), views.values(), strict=True):
     with tab:
         view.show(who, campaign, unit, as_of, key, in_scope)

@@ -147,3 +147,23 @@ def readiness_heatmap(matrix: pd.DataFrame, *, x_title: str, y_title: str, hover
                       "autorange": "reversed"}, height=max(260, 30 * len(matrix.index) + 140),
                       margin={"l": 10, "r": 10, "t": 90, "b": 20})
     return fig
+
+
+def year_over_year(this: pd.DataFrame, last: pd.DataFrame | None, *, labels: dict[str, str]) -> go.Figure:
+    """Two seasons' readiness on one axis of days to their own peak start (0: the peak starts); labels: "this",
+    "last", "x", "y", "peak"."""
+    fig = go.Figure()
+    for meta, frame, style in (("last", last, {"color": "gray", "dash": "dot", "width": 2}),
+                               ("this", this, {"width": 3})):
+        if frame is None or frame.empty:
+            continue
+        fig.add_trace(go.Scatter(x=frame["offset"], y=(frame["readiness"] * 100).round(1), mode="lines",
+                                 name=labels[meta], meta=meta, line=style,
+                                 hovertemplate="%{x}: %{y:.1f}%<extra>" + labels[meta] + "</extra>"))
+    fig.add_vline(x=0, line_dash="dash", line_color="firebrick")
+    fig.add_annotation(x=0, y=1, yref="paper", yanchor="bottom", text=labels["peak"], showarrow=False,
+                       xanchor="right", font={"color": "firebrick"})
+    fig.update_layout(xaxis={"title": labels["x"]}, yaxis={"title": labels["y"], "range": [0, 105],
+                      "ticksuffix": "%"}, height=360, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 40, "r": 20, "t": 40, "b": 40})
+    return fig

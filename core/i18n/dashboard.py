@@ -46,6 +46,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "dash.heat_open": {"zh": "未完成项", "en": "Items open"},
     "dash.per_template": {"zh": "各模板准备度", "en": "Readiness per template"},
     "dash.col_template": {"zh": "模板", "en": "Template"},
+    "dash.tab.yoy": {"zh": "同比上季", "en": "Year over year"},
+    "dash.yoy_none": {"zh": "没有可比的上一季（同一模板的更早备战活动）。",
+                      "en": "There is no season before this one running the same template to compare with."},
+    "dash.yoy_x": {"zh": "距高峰开始的天数（负数为高峰前）", "en": "Days from the peak start (negative: before it)"},
+    "dash.yoy_same_day": {
+        "zh": "距高峰开始 {days} 天时，{last} 的准备度为 {then}，本季为 {now}（{diff} 个百分点）。",
+        "en": "{days} days before the peak start, {last} stood at {then}; this season stands at {now} ({diff} pp).",
+    },
+    "dash.yoy_no_same_day": {"zh": "{last} 在同一天数时还没有数据可比。",
+                             "en": "{last} has no figure for the same number of days before its peak."},
     "dash.ranking": {"zh": "下级单位排名（有风险的在前）", "en": "Sub-units ranked (at risk first)"},
     "dash.col_gap": {"zh": "距目标差距", "en": "Gap to target"},
     "dash.col_gap_help": {

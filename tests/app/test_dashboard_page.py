@@ -116,3 +116,12 @@ def test_readiness_per_template_lists_the_seasons_templates(app):
     per = next(d.value for d in app.dataframe if "模板" in d.value.columns)
     assert list(per["模板"])[:2] == ["迎峰度夏", "防汛防台"]
     assert per["readiness"].between(0, 1).all()
+
+
+def test_year_over_year_sets_this_season_beside_last_seasons_on_days_to_the_peak(app, monkeypatch):
+    set_clock(monkeypatch, "2027-04-01T09:00:00+08:00")  # 75 days before the peak: last season had begun
+    dashboard(app)
+    yoy = next(json.loads(c.proto.spec)["data"] for c in app.get("plotly_chart")
+               if any(t.get("meta") == "last" for t in json.loads(c.proto.spec)["data"]))
+    assert [t["name"] for t in yoy] == ["2026 迎峰度夏", "2027 迎峰度夏"]
+    assert "距高峰开始 75 天时，2026 迎峰度夏 的准备度为" in texts(app)

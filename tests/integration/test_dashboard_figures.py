@@ -123,3 +123,25 @@ def test_once_the_peak_has_begun_a_child_not_at_100_percent_is_at_risk(world):
     table = ranking(world, "P", date(2027, 6, 20))
     assert not table.loc["C2", "at_risk"]
     assert table.loc["C1", "risk_forecast"]
+
+
+def test_year_over_year_sets_last_seasons_curve_beside_this_ones_on_days_to_each_peak(world):
+    from admin.dashboard import previous_season, year_over_year
+    from checklists import campaigns, changes, queries
+    from store.db import transaction
+
+    with transaction(world.engine) as s:
+        last = campaigns.open_campaign("2026 迎峰度夏", "mini", peak_start=date(2026, 6, 15), starts_on=date(2025, 10, 1),
+                                       unit_codes=["C1-K1"], session=s, actor=world.admin, now=NOW)
+        row = next(r for r in queries.unit_checklist(last.id, world.units["C1-K1"], session=s)
+                   if r.item_id == world.items["plan-approved"])
+        # 30 days before last year's peak, C1-K1 had its plan (3 of 7) done
+        changes.change_item(last.id, world.units["C1-K1"], row.item_id, "done", expected_version=row.version,
+                            session=s, actor=world.lead, now=at(date(2026, 5, 16)))
+    with snapshot(world.engine) as s:
+        assert previous_season(world.campaign_id, session=s).id == last.id
+        assert previous_season(last.id, session=s) is None
+        yoy = year_over_year(world.campaign_id, world.units["C1-K1"], date(2027, 5, 16), session=s)
+    assert yoy.last_name == "2026 迎峰度夏"
+    assert yoy.same_day_last == pytest.approx(3 / 7)
+    assert yoy.this["offset"].iloc[-1] == -30 and yoy.last["offset"].iloc[0] == (date(2025, 10, 1) - date(2026, 6, 15)).days
