@@ -8,6 +8,7 @@ from ui import (
     dashboard_drills,
     dashboard_events,
     dashboard_heatmap,
+    dashboard_report,
     dashboard_views,
     dashboard_yoy,
     loaders,
@@ -47,6 +48,7 @@ with c2:
 series = loaders.series(who, campaign.id, unit.id, campaign.starts_on, as_of, key)
 now, week_before = dashboard_views.headline(who, campaign.id, unit.id, as_of, key)
 dashboard_views.figures(now, week_before)
+dashboard_report.buttons(who, campaign, unit, as_of, key)
 dashboard_views.outlook(series, campaign, as_of, state.t("db.chart_title", unit=state.name(unit)), today)
 subtree = table.loc[table["path"].str.startswith(unit.path), "unit_id"]
 actions = corrective_views.open_actions(campaign.id, subtree, key)

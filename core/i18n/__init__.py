@@ -24,6 +24,7 @@ from core.i18n import (
     outlook,
     planner,
     planner_tools,
+    report,
     review,
     shifts,
     sso,
@@ -49,7 +50,7 @@ STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, ad
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
                  drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS,
                  outlook.STRINGS, dashboard.STRINGS,
-                 dash_drills.STRINGS, dash_directives.STRINGS)
+                 dash_drills.STRINGS, dash_directives.STRINGS, report.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:
