@@ -30,7 +30,7 @@ DRILL_ACTIONS = ("drill.plan", "drill.change", "drill.cancel", "drill.review")
 # Declaring a heat wave, typhoon/rainstorm warning or orderly-power-use order for units, and closing it.
 EVENT_ACTIONS = ("event.declare",)
 ADMIN_ACTIONS = ("admin.users", "admin.units", "admin.campaigns", "admin.templates")
-ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", *DRILL_ACTIONS, *EVENT_ACTIONS, *ADMIN_ACTIONS)
+ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", "declaration.sign_company", *DRILL_ACTIONS, *EVENT_ACTIONS, *ADMIN_ACTIONS)
 
 READ_ONLY = frozenset({"unit.read"})
 _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
@@ -41,7 +41,7 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     "unit_member": _MEMBER,
     "unit_lead": _MEMBER | {"item.na", "item.reopen", "item.waive_evidence", "declaration.sign", "event.declare"},
     "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS, "event.declare"}),
-    "executive": frozenset({"unit.read"}),
+    "executive": frozenset({"unit.read", "declaration.sign_company"}),  # the company's declaration, last of all
     "admin": frozenset({"unit.read", *ADMIN_ACTIONS}),
 }
 

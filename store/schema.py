@@ -19,6 +19,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -696,3 +697,33 @@ class CorrectiveAction(Base):
     due_on: Mapped[date] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# ── Seasonal readiness declarations (signed off in tiers) ─────────────────────────────────────────────
+
+
+class Declaration(Base):
+    """A unit's seasonal readiness declaration: its lead's sign-off (the company's: its executive's), with the
+    figures and the open items of the unit's sub-tree frozen as they were when it was signed. Never updated or
+    deleted (database triggers refuse both, see migration 0015); signing again adds a newer one. A unit with
+    sub-units taking part may be signed only once each of them has been (`children`: their declarations)."""
+
+    __tablename__ = "declarations"
+    __table_args__ = (Index("ix_declarations_unit", "campaign_id", "unit_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
+    signed_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    signed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    as_of: Mapped[date] = mapped_column(Date)  # the local day it was signed: its figures are that day's
+    statement: Mapped[str] = mapped_column(Text, default="", server_default="")
+    readiness: Mapped[float | None] = mapped_column(Float)
+    done_weight: Mapped[int] = mapped_column(Integer)
+    applicable_weight: Mapped[int] = mapped_column(Integer)
+    critical_open: Mapped[int] = mapped_column(Integer)
+    overdue: Mapped[int] = mapped_column(Integer)
+    drills_missing: Mapped[int] = mapped_column(Integer)
+    actions_open: Mapped[int] = mapped_column(Integer)
+    # [{unit_id, item_id, occurrence, item_key, text_zh, text_en, criticality, due}] of the sub-tree's open pre-peak items
+    open_items: Mapped[list[dict]] = mapped_column(JSON)
+    children: Mapped[list[int]] = mapped_column(JSON)  # the sub-units' declarations it rests on

@@ -56,6 +56,12 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dash.yoy_no_same_day": {"zh": "{last} 在同一天数时还没有数据可比。",
                              "en": "{last} has no figure for the same number of days before its peak."},
+    "error.declaration_not_in_season": {"zh": "单位 {unit} 未参加本备战活动，不能签署准备就绪声明。",
+                                        "en": "Unit {unit} takes no part in this campaign: it has nothing to declare."},
+    "error.declaration_waits": {
+        "zh": "{unit} 的下级单位尚未全部签署：{units}。请待其签署后再签署本单位。",
+        "en": "Not every sub-unit of {unit} has signed off yet: {units}. Sign this unit off after them.",
+    },
     "dash.ranking": {"zh": "下级单位排名（有风险的在前）", "en": "Sub-units ranked (at risk first)"},
     "dash.col_gap": {"zh": "距目标差距", "en": "Gap to target"},
     "dash.col_gap_help": {

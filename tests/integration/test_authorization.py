@@ -41,12 +41,12 @@ MAY = {
     "unit_lead": {"unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen",
                   "item.waive_evidence", "declaration.sign", "event.declare"},
     "drill_coordinator": {"unit.read", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"},
-    "executive": {"unit.read"},
+    "executive": {"unit.read", "declaration.sign_company"},  # issue 10: the executive signs the company's
     "admin": {"unit.read", "admin.users", "admin.units", "admin.campaigns", "admin.templates"},
 }
 ROLES = list(MAY)
 UNIT_ACTIONS = ["unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen", "item.waive_evidence",
-                "declaration.sign", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"]
+                "declaration.sign", "declaration.sign_company", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"]
 ORG_ACTIONS = ["admin.users", "admin.units", "admin.campaigns", "admin.templates"]
 PLACES = {"own unit": "C1", "in sub-tree": "C1-K1", "outside": "C2", "organisation": None}
 
