@@ -66,11 +66,14 @@ def taking_part_children(campaign_id: int, unit_id: int, *, session: Session) ->
     return out
 
 
-def latest(campaign_id: int, unit_ids, *, session: Session) -> dict[int, DeclarationView]:
-    """Each unit's latest declaration in the season (a unit signed off twice: the newer)."""
+def latest(campaign_id: int, unit_ids, *, session: Session, as_of: date | None = None) -> dict[int, DeclarationView]:
+    """Each unit's latest declaration in the season (a unit signed off twice: the newer); with `as_of`, the
+    latest signed on or before that day (as things stood then)."""
     newest = (select(func.max(Declaration.id)).where(Declaration.campaign_id == campaign_id,
                                                      Declaration.unit_id.in_(sorted(set(unit_ids))))
               .group_by(Declaration.unit_id))
+    if as_of is not None:
+        newest = newest.where(Declaration.as_of <= as_of)
     rows = session.execute(select(Declaration, User.display_name).join(User, User.id == Declaration.signed_by)
                            .where(Declaration.id.in_(newest))).all()
     return {d.unit_id: _view(d, name) for d, name in rows}

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin.declarations import sign
 from admin.demo_drills import load_demo_drills
 from admin.setup import get_meta, set_meta
 from checklists.campaigns import close_campaign, open_campaign, template_choices
@@ -146,6 +147,7 @@ def load_demo(session: Session, seeds: Path, *, now: datetime, weeks: int = 7, s
                            starts_on=min(today - timedelta(weeks=weeks), peak - timedelta(days=90)))
     _season(session, current, units, people, rng, until=now - timedelta(minutes=10), complete=False)
     load_demo_drills(session, current, units, people.coordinator, people.province_lead, now=now)
+    _declare(session, current, units, people, at=now - timedelta(days=2))
     set_meta("demo", "1", session=session)
     return accounts
 
@@ -163,6 +165,15 @@ class _People:
             if ancestor in self.city_leads:
                 return self.city_leads[ancestor]
         return self.province_lead
+
+
+def _declare(session: Session, campaign, units, people: _People, *, at: datetime) -> None:
+    """Every unit below the company signs off its readiness, deepest first, by the lead who ticks its items;
+    the company's own declaration is left to its executive."""
+    for unit in sorted(units, key=lambda u: -u.depth):
+        if unit.parent_id is not None:
+            sign(campaign.id, unit.id, session=session, actor=people.ticker(unit), now=at,
+                 statement="演示：本单位已按要求完成迎峰准备。")
 
 
 def _actor(session: Session, username: str) -> Actor:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import (
     corrective_views,
+    dashboard_declarations,
     dashboard_directives,
     dashboard_drills,
     dashboard_events,
@@ -17,6 +18,7 @@ from ui import (
 )
 
 st.title(state.t("page.dashboard"))
+state.show_flash()
 
 key = state.change_key()
 campaigns = loaders.campaigns(key)
@@ -73,7 +75,7 @@ else:
 
 st.divider()
 views = {"heatmap": dashboard_heatmap, "drills": dashboard_drills, "events": dashboard_events,
-         "directives": dashboard_directives, "yoy": dashboard_yoy}
+         "directives": dashboard_directives, "yoy": dashboard_yoy, "declarations": dashboard_declarations}
 for tab, view in zip(st.tabs([state.t(f"dash.tab.{k}") for k in views]), views.values(), strict=True):
     with tab:
         view.show(who, campaign, unit, as_of, key, in_scope)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -244,3 +244,13 @@ def _view(e: SeasonEvent, session: Session) -> EventView:
     return EventView(e.id, e.campaign_id, e.kind, e.name, e.level, as_utc(e.starts_at),
                      as_utc(e.landfall_at) if e.landfall_at else None, as_utc(e.ends_at) if e.ends_at else None,
                      e.status, tuple(c for c, _ in units), tuple(i for _, i in units))
+
+
+def events_active_on(campaign_id: int, day: date, *, session: Session) -> list[EventView]:
+    """A season's events under way on a local day, the latest first: begun on or before it and not closed
+    before it (one closed that day still counts; one past its planned end stays under way until closed)."""
+    return [_view(e, session) for e in session.scalars(
+        select(SeasonEvent).where(SeasonEvent.campaign_id == campaign_id)
+        .order_by(SeasonEvent.starts_at.desc(), SeasonEvent.id.desc()))
+        if local_day(as_utc(e.starts_at)) <= day
+        and (e.status == "open" or local_day(as_utc(e.closed_at or e.ends_at or e.starts_at)) >= day)]
