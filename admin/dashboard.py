@@ -45,6 +45,11 @@ def subtree(unit_id: int, *, session: Session) -> set[int]:
     return set(session.scalars(select(OrgUnit.id).where(OrgUnit.path.startswith(path)))) if path else set()
 
 
+def paths(*, session: Session) -> dict[int, str]:
+    """Every unit's materialised path, by id."""
+    return dict(session.execute(select(OrgUnit.id, OrgUnit.path)).all())
+
+
 def subtree_standing(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> pd.DataFrame:
     """readiness.standing for a unit's sub-tree."""
     return standing(campaign_id, as_of, session=session, unit_ids=subtree(unit_id, session=session))

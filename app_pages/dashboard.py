@@ -74,8 +74,9 @@ else:
                  on_change=widgets.drill_down, args=("db_drill", "db_unit"))
 
 st.divider()
+# One view at a time, drawn only when chosen (tabs would compute every view on every run).
 views = {"heatmap": dashboard_heatmap, "drills": dashboard_drills, "events": dashboard_events,
          "directives": dashboard_directives, "yoy": dashboard_yoy, "declarations": dashboard_declarations}
-for tab, view in zip(st.tabs([state.t(f"dash.tab.{k}") for k in views]), views.values(), strict=True):
-    with tab:
-        view.show(who, campaign, unit, as_of, key, in_scope)
+view = widgets.choice(state.t("dash.view"), {k: state.t(f"dash.tab.{k}") for k in views}, key="dash_view",
+                      collapsed=True)
+views[view].show(who, campaign, unit, as_of, key, in_scope)

@@ -11,13 +11,12 @@ import streamlit as st
 from checklists.campaigns import CampaignView
 from org.models import Actor
 from org.queries import UnitView
-from readiness.directives import directive_progress
 from ui import dashboard_views, loaders, state
 
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """Draw the tab for the unit's sub-tree on the day, for the units the user may read."""
-    progress = directive_progress(dashboard_views.standing(who, campaign.id, unit.id, as_of, key, in_scope), as_of)
+    progress = dashboard_views.directives(who, campaign.id, unit.id, as_of, key, in_scope)
     if progress.empty:
         st.info(state.t("dashdi.none"))
         return

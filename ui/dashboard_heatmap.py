@@ -11,35 +11,32 @@ from checklists.campaigns import CampaignView
 from org.models import Actor
 from org.queries import UnitView
 from readiness.charts import readiness_heatmap
-from readiness.standing import progress_by, rolled_to_children
 from ui import dashboard_views, loaders, state, widgets
 
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """Draw the tab for the unit's sub-tree on the day, for the units the user may read."""
-    table = dashboard_views.standing(who, campaign.id, unit.id, as_of, key, in_scope)
-    if not table["before_peak"].any():
-        st.info(state.t("dash.heat_empty"))
-        return
-    units = {u.id: u for u in loaders.all_units(key)}
-    rows = every = rolled_to_children(table, unit.id, {i: u.path for i, u in units.items()})
-    axes = {"section": state.t("dash.heat_by_section"), "discipline": state.t("dash.heat_by_discipline")}
-    by = st.radio(state.t("dash.heat_by"), list(axes), key=widgets.lang_key("dash_heat_by"), horizontal=True,
-                  format_func=axes.__getitem__)
+    by = widgets.choice(state.t("dash.heat_by"), {"section": state.t("dash.heat_by_section"),
+                                                  "discipline": state.t("dash.heat_by_discipline")}, key="dash_heat_by")
     lang = state.lang()
     templates = {tp.key: tp for tp in loaders.templates_of(campaign.id, key)}
     if by == "section":  # one template's sections at a time: a season has dozens of them
         shown = {k: state.name(tp) for k, tp in templates.items()}
         chosen = st.selectbox(state.t("dash.col_template"), list(shown), key=widgets.lang_key("dash_heat_template"),
                               format_func=shown.__getitem__)
-        column = "section_key"
-        rows = rows[rows["template_key"] == chosen]
-        names = dict(zip(rows["section_key"], rows[f"section_{lang}"], strict=True))
+        column, title = "section_key", f"section_{lang}"
+        progress = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope,
+                                            ("row_unit", column, title), chosen)
+        names = dict(zip(progress[column], progress[title], strict=True))
     else:
         column = "discipline"
-        names = {d: state.t(f"disc.{d}") for d in rows["discipline"].unique()}
-    progress = progress_by(rows, ["row_unit", column])
-    order = list(dict.fromkeys(rows[column]))  # the checklist's own order
+        progress = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope, ("row_unit", column))
+        names = {d: state.t(f"disc.{d}") for d in progress[column].unique()}
+    if progress.empty:
+        st.info(state.t("dash.heat_empty"))
+        return
+    units = {u.id: u for u in loaders.all_units(key)}
+    order = list(dict.fromkeys(progress[column]))  # the checklist's own order
     matrix = progress.pivot(index="row_unit", columns=column, values="readiness").reindex(columns=order)
     still_open = progress.pivot(index="row_unit", columns=column, values="open_items").reindex(columns=order)
     labels = {i: state.name(units[i]) for i in matrix.index}
@@ -49,8 +46,9 @@ def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: i
                                       open_label=state.t("dash.heat_open")), width="stretch", key="dash_heatmap")
 
     st.markdown(f"**{state.t('dash.per_template')}**")
-    per = progress_by(every.explode("templates"), ["templates"]).set_index("templates")
-    per = per[per.index.isin(list(templates))].reindex([k for k in templates if k in per.index])
+    per = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope, ("templates",)).set_index(
+        "templates")
+    per = per.reindex([k for k in templates if k in per.index])
     per.index = [state.name(templates[k]) for k in per.index]
     st.dataframe(per[["readiness", "open_items"]].rename_axis(state.t("dash.col_template")).reset_index(),
                  hide_index=True, width="stretch", column_config={

@@ -15,7 +15,9 @@ from admin import dashboard
 from checklists.campaigns import CampaignView
 from org.models import Actor
 from readiness.charts import readiness_outlook
+from readiness.directives import directive_progress
 from readiness.outlook import forecast, target_series
+from readiness.standing import progress_by, rolled_to_children
 from store.db import snapshot
 from ui import state
 from ui.loaders import authorize
@@ -45,6 +47,42 @@ def standing(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int
     authorize(actor, "unit.read", unit_id)
     table = _standing(campaign_id, unit_id, as_of, key)
     return table[table["unit_id"].isin(within)]
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _progress(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], columns: tuple[str, ...],
+              template: str | None) -> pd.DataFrame:
+    table = _standing(campaign_id, unit_id, as_of, key)
+    table = table[table["unit_id"].isin(within)]
+    if "row_unit" in columns:
+        with snapshot(state.engine()) as s:
+            paths = dashboard.paths(session=s)
+        table = rolled_to_children(table, unit_id, paths)
+    if template is not None:
+        table = table[table["template_key"] == template]
+    if columns == ("templates",):
+        table = table.explode("templates")
+    return progress_by(table, list(columns))
+
+
+def progress(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int],
+             columns: tuple[str, ...], template: str | None = None) -> pd.DataFrame:
+    """readiness.standing.progress_by over the sub-tree's standing table (with "row_unit": each unit's rows on
+    the child of `unit_id` holding it; `template`: that template's rows only), computed once per change."""
+    authorize(actor, "unit.read", unit_id)
+    return _progress(campaign_id, unit_id, as_of, key, frozenset(within), columns, template)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _directives(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int]) -> pd.DataFrame:
+    table = _standing(campaign_id, unit_id, as_of, key)
+    return directive_progress(table[table["unit_id"].isin(within)], as_of)
+
+
+def directives(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
+    """readiness.directives.directive_progress of the sub-tree on the day, computed once per change."""
+    authorize(actor, "unit.read", unit_id)
+    return _directives(campaign_id, unit_id, as_of, key, frozenset(within))
 
 
 def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int):

@@ -35,6 +35,19 @@ def lang_key(key: str) -> str:
     return f"{key}_{state.lang()}"
 
 
+def choice(label: str, options: dict[str, str], *, key: str, horizontal: bool = True, collapsed: bool = False) -> str:
+    """A radio over `options` (value → label in the current language) whose choice is kept under `key`
+    across reruns and language switches."""
+    widget = lang_key(key)
+    current = st.session_state.get(key)
+    if st.session_state.get(widget) not in options:
+        st.session_state[widget] = current if current in options else next(iter(options))
+    chosen = st.radio(label, list(options), key=widget, horizontal=horizontal, format_func=options.__getitem__,
+                      label_visibility="collapsed" if collapsed else "visible")
+    st.session_state[key] = chosen
+    return chosen
+
+
 def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | None = None, fmt=None):
     """A selectbox over rows with an .id; the choice is kept in session state under `key` by id,
     across reruns and language switches."""

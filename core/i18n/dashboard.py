@@ -35,6 +35,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Total weight of the applicable one-off items and corrective actions. Work added mid-season by "
               "events and corrective actions shows here as more scope, not as lost progress.",
     },
+    "dash.view": {"zh": "查看", "en": "View"},
     "dash.tab.heatmap": {"zh": "热力图与模板", "en": "Heatmap and templates"},
     "dash.tab.drills": {"zh": "演练覆盖", "en": "Drill coverage"},
     "dash.tab.events": {"zh": "季节事件", "en": "Events"},

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from store.db import make_engine, snapshot
 from store.schema import Declaration
-from tests.app.test_dashboard_page import dashboard
+from tests.app.test_dashboard_page import dashboard, view
 from tests.conftest import NOW
 
 
@@ -27,7 +27,7 @@ def sign_button(app):
 
 
 def test_the_executive_signs_the_companys_declaration_once_every_unit_below_has(app, demo_db):
-    dashboard(app)
+    view(dashboard(app), "declarations")
     before = count(demo_db)
     assert len(declarations_table(app)) == before  # every unit below the company, signed two days ago
     button = sign_button(app)
@@ -44,17 +44,17 @@ def test_the_executive_signs_the_companys_declaration_once_every_unit_below_has(
 
 
 def test_a_lead_is_offered_the_sign_off_of_their_own_unit_and_a_coordinator_none(app):
-    dashboard(app, "lead")
+    view(dashboard(app, "lead"), "declarations")
     unit = app.selectbox(key="db_unit_zh")
     assert sign_button(app).key == f"decl_sign_{unit.value}"  # their county (signed off again: a newer one)
     app.switch_page("app_pages/my_checklist.py").run()
     app.button(key="sign_out").click().run()
-    dashboard(app, "coordinator")
+    view(dashboard(app, "coordinator"), "declarations")
     assert not any(b.key and b.key.startswith("decl_sign_") for b in app.button)
 
 
 def test_on_a_day_before_the_sign_offs_none_shows_and_nothing_can_be_signed(app):
-    dashboard(app)
+    view(dashboard(app), "declarations")
     app.date_input(key="db_as_of").set_value(NOW.date() - timedelta(days=5)).run()
     assert not any("signer" in d.value.columns for d in app.dataframe)
     assert not any(b.key and b.key.startswith("decl_sign_") for b in app.button)

@@ -24,6 +24,13 @@ def dashboard(app, who: str = "executive"):
     return app
 
 
+def view(app, name: str, lang: str = "zh"):
+    """Choose one of the dashboard's views (only the chosen one is drawn)."""
+    app.radio(key=f"dash_view_{lang}").set_value(name).run()
+    assert not app.exception
+    return app
+
+
 def figure(app, label: str):
     return next(m for m in app.metric if m.label == label)
 
@@ -120,7 +127,7 @@ def test_readiness_per_template_lists_the_seasons_templates(app):
 
 def test_year_over_year_sets_this_season_beside_last_seasons_on_days_to_the_peak(app, monkeypatch):
     set_clock(monkeypatch, "2027-04-01T09:00:00+08:00")  # 75 days before the peak: last season had begun
-    dashboard(app)
+    view(dashboard(app), "yoy")
     yoy = next(json.loads(c.proto.spec)["data"] for c in app.get("plotly_chart")
                if any(t.get("meta") == "last" for t in json.loads(c.proto.spec)["data"]))
     assert [t["name"] for t in yoy] == ["2026 迎峰度夏", "2027 迎峰度夏"]

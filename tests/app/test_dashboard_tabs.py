@@ -30,6 +30,13 @@ HEAT = EVENTS[0]  # the demo's first heat wave (orange, every unit), here at the
 STARTS = NOW - timedelta(days=3)  # 2026-10-30 10:00 in Shanghai
 
 
+def view(app, name: str, lang: str = "zh"):
+    """Choose one of the dashboard's views (only the chosen one is drawn)."""
+    app.radio(key=f"dash_view_{lang}").set_value(name).run()
+    assert not app.exception
+    return app
+
+
 def dashboard(app):
     sign_in(app, "executive")
     app.switch_page("app_pages/dashboard.py").run()
@@ -91,6 +98,7 @@ def expected_directives(url: str, unit_id: int, day: date) -> pd.DataFrame:
 def test_the_directives_tab_lists_each_directive_with_its_title_and_readiness_the_one_furthest_behind_first(
         app, demo_db):
     dashboard(app)
+    view(app, "directives")
     [shown] = tables(app, DIRECTIVES)
     with snapshot(make_engine(demo_db)) as s:
         titles = directive_titles(session=s)
@@ -105,6 +113,7 @@ def test_the_directives_tab_lists_each_directive_with_its_title_and_readiness_th
 
 def test_the_directives_tab_shows_the_figures_readiness_directives_gives_on_the_same_database(app, demo_db):
     dashboard(app)
+    view(app, "directives")
     [shown] = tables(app, DIRECTIVES)
     expected = expected_directives(demo_db, app.session_state["db_unit"], TODAY)
     assert list(shown["directive_id"]) == list(expected["directive_id"])
@@ -118,6 +127,7 @@ def test_the_directives_tab_shows_the_figures_readiness_directives_gives_on_the_
 
 def test_moving_the_as_of_date_back_recomputes_the_directives_as_they_stood_then(app, demo_db):
     dashboard(app)
+    view(app, "directives")
     day = TODAY - timedelta(days=21)
     app.date_input(key="db_as_of").set_value(day).run()
     assert not app.exception
@@ -129,6 +139,7 @@ def test_moving_the_as_of_date_back_recomputes_the_directives_as_they_stood_then
 
 def test_the_directives_tab_reads_in_english(app):
     dashboard(app)
+    view(app, "directives")
     app.radio(key="lang").set_value("en").run()
     assert not app.exception
     assert "The directive furthest behind is" in texts(app)
@@ -136,12 +147,14 @@ def test_the_directives_tab_reads_in_english(app):
 
 def test_without_an_event_under_way_the_events_tab_says_so(app):
     dashboard(app)
+    view(app, "events")
     assert f"{TODAY.isoformat()} 当天没有进行中的季节事件。" in [i.value for i in app.info]
     assert tables(app, EVENT_CHECKS) == []
 
 
 def test_the_events_tab_shows_the_heat_wave_under_way_with_its_checks_per_unit(heat_wave, app, demo_db):
     dashboard(app)
+    view(app, "events")
     assert "**高温/负荷预警 · 2026 第一轮高温 · 橙色**" in [m.value for m in app.markdown]
     [shown] = tables(app, EVENT_CHECKS)
     with snapshot(make_engine(demo_db)) as s:
@@ -161,6 +174,7 @@ def test_the_events_tab_shows_the_heat_wave_under_way_with_its_checks_per_unit(h
 
 def test_the_events_tab_shows_the_checks_as_they_stood_on_the_as_of_day(heat_wave, app):
     dashboard(app)
+    view(app, "events")
     app.date_input(key="db_as_of").set_value(local_day(STARTS)).run()  # the day it began: nothing ticked yet
     assert not app.exception
     [shown] = tables(app, EVENT_CHECKS)
@@ -169,6 +183,7 @@ def test_the_events_tab_shows_the_checks_as_they_stood_on_the_as_of_day(heat_wav
 
 def test_before_the_heat_wave_began_the_events_tab_says_no_event_is_under_way(heat_wave, app):
     dashboard(app)
+    view(app, "events")
     day = local_day(STARTS) - timedelta(days=1)
     app.date_input(key="db_as_of").set_value(day).run()
     assert not app.exception
