@@ -498,6 +498,51 @@ def export_aar_cmd(drill_id: int, out: Path, *, engine) -> None:
          actions=len(found.actions))
 
 
+def _as_of_day(_ctx: click.Context, _param: click.Parameter, value: str | None):
+    """The day the report is as of: YYYY-MM-DD, today or a past day (default: today, by the app's clock)."""
+    from datetime import date
+
+    from core.clock import today
+
+    if value is None:
+        return today()
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        _fail("report.bad_as_of", value=value)
+    if day > today():
+        _fail("report.future_as_of", day=day.isoformat(), today=today().isoformat())
+    return day
+
+
+@cli.command("export-report")
+@click.option("--campaign", default=None, help="The season's name or id (default: the only open one).")
+@click.option("--as-of", "as_of", default=None, callback=_as_of_day,
+              help="The day the figures are as of, YYYY-MM-DD (default: today).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), callback=_aar_file,
+              help="The file to write: FILE.xlsx (Excel) or FILE.html (a printable one-page summary).")
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, callback=_command_lang,
+              expose_value=False, help="Language of the file and the messages (as --lang before the command).")
+@_needs_database
+def export_report_cmd(campaign: str | None, as_of, out: Path, *, engine) -> None:
+    """Write the executive's weekly readiness report of a season's top unit as of a day: an Excel workbook
+    (figures, readiness chart, unit ranking, overdue critical items, drill coverage, open corrective
+    actions), or a printable one-page HTML summary; the format follows the extension of --out. Print
+    one line."""
+    from admin.weekly_report import build, page, top_unit, workbook
+    from store.db import snapshot
+
+    with snapshot(engine) as session:
+        campaign_id = _campaign_id(session, campaign)
+        report = build(campaign_id, top_unit(campaign_id, session=session), as_of, session=session, lang=_lang(),
+                       now=utcnow())
+    out.write_bytes(workbook(report) if out.suffix.lower() == ".xlsx" else page(report).encode("utf-8"))
+    readiness = report.figure("readiness").value
+    _say("report.cli_written", campaign=report.campaign_name, unit=report.unit_code, day=as_of.isoformat(), file=out,
+         readiness="—" if readiness is None else f"{readiness:.1%}", at_risk=len(report.at_risk),
+         overdue=len(report.overdue))
+
+
 class _PlanRefused(Exception):
     """Rolls back the import's transaction (and its change-counter bump) when a row is in error."""
 

@@ -15,12 +15,13 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.errors import NotFound
 from drills.required import required_drills
 from readiness.on_time import on_time_rate
 from readiness.outlook import forecast, target_on
 from readiness.series import readiness_series, series_by_child
 from readiness.standing import figures, standing
-from store.schema import Campaign, OrgUnit, Template
+from store.schema import Campaign, CampaignUnit, OrgUnit, Template
 
 DRILL_GAPS = ("overdue", "missing", "no-plan", "no-shift")  # a required drill not held (no "due": it was held)
 WEEK = timedelta(days=7)
@@ -38,6 +39,25 @@ class Headline:
     actions_open: int
     on_time: float | None  # the in-season on-time rate, once the peak has started and something fell due
     target: float  # where the campaign's target trajectory stands on the day
+
+
+def top_unit(campaign_id: int, *, session: Session) -> int:
+    """The campaign's top unit: the one of its units whose parent is not among them (with several such,
+    the deepest unit above them all). NotFound for an unknown campaign or one without units."""
+    rows = session.execute(select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.path)
+                           .join(CampaignUnit, CampaignUnit.unit_id == OrgUnit.id)
+                           .where(CampaignUnit.campaign_id == campaign_id)).all()
+    if not rows:
+        raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    ids = {r.id for r in rows}
+    roots = [r for r in rows if r.parent_id not in ids]
+    if len(roots) == 1:
+        return roots[0].id
+    parts = [r.path.strip("/").split("/") for r in roots]
+    common = [p[0] for p in zip(*parts, strict=False) if len(set(p)) == 1]
+    if not common:
+        raise NotFound("error.campaign_not_found", campaign=campaign_id)
+    return int(common[-1])
 
 
 def subtree(unit_id: int, *, session: Session) -> set[int]:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from admin.dashboard import headline, subtree, subtree_standing
+from admin.dashboard import headline, subtree, subtree_standing, top_unit
 from core.clock import as_utc, local_day
 from core.errors import InvalidInput, NotFound
 from org.authz import authorize
@@ -46,14 +46,6 @@ def _view(d: Declaration, signer: str) -> DeclarationView:
     return DeclarationView(d.id, d.campaign_id, d.unit_id, signer, as_utc(d.signed_at), d.as_of, d.statement, d.readiness,
                            d.applicable_weight, d.critical_open, d.overdue, d.drills_missing, d.actions_open,
                            list(d.open_items))
-
-
-def top_unit(campaign_id: int, *, session: Session) -> int | None:
-    """The company: the unit of the campaign no other unit of it is above."""
-    paths = dict(session.execute(select(OrgUnit.id, OrgUnit.path).join(CampaignUnit, CampaignUnit.unit_id == OrgUnit.id)
-                                 .where(CampaignUnit.campaign_id == campaign_id)).all())
-    tops = [u for u, p in paths.items() if not any(p != q and p.startswith(q) for q in paths.values())]
-    return min(tops, key=lambda u: len(paths[u])) if tops else None
 
 
 def taking_part_children(campaign_id: int, unit_id: int, *, session: Session) -> list[int]:
