@@ -1,8 +1,10 @@
 """The demo season's drills: each unit's emergency plans, drills held in the weeks so far (with who took
 part), drills planned for the weeks ahead, one cancelled, one on a weekend (kept with its warning). The
 first held drill is reviewed (every objective rated, the report issued, two corrective actions on the
-owner units' checklists, one already overdue); the second is half evaluated; the third waits for its
-review. All of it goes through the planning and review services, as a coordinator's clicks would."""
+owner units' checklists, one already overdue, their hazard category the drill type's); the second is half
+evaluated; the third waits for its review. Then three hazards found in safety inspections of the demo
+lead's city, recorded by its leads, so the hazard register holds both sources. All of it goes through the
+planning, review and findings services, as a coordinator's and the leads' clicks would."""
 
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from core.clock import local_zone
-from drills import review
+from drills import findings, review
 from drills.holidays import day_kind
 from drills.inventory import add_plan
 from drills.planning import DrillDraft, DrillRefused, cancel_drill, plan_drill, record_conducted, set_status
 from org.models import Actor
 from org.queries import UnitView
 from org.shifts import SHIFT_UNIT_KINDS, add_shift
-from store.schema import DrillType
+from store.schema import DrillType, User
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ def load_demo_drills(session: Session, campaign, units: list[UnitView], coordina
         _review(session, *held[0], coordinator, evaluator, issue=True)
     if len(held) > 1:
         _review(session, *held[1], coordinator, evaluator, issue=False)
+    _inspections(session, campaign, units, coordinator, today=today)
     return count
 
 
@@ -199,3 +202,39 @@ def _review(session: Session, drill_id: int, units: list[UnitView], ended: datet
                                 due_on=at.astimezone(local_zone()).date() + timedelta(days=days),
                                 objective_key=keys[-1] if keys else None, directive_id=directive,
                                 session=session, actor=coordinator, now=at)
+
+
+FINDINGS = (  # (where: "sibling" a county of the lead's city other than the lead's, "city" the city itself;
+    #           what, category, criticality, found (days before today), due (days after it was found))
+    ("sibling", "10千伏配电室电缆沟盖板破损、沟内积水，电缆有受潮和人员踏空风险", "cable", "major", 12, 20),
+    ("sibling", "营业厅消防器材两具过期，应急照明不亮", "fire", "normal", 25, 15),
+    ("city", "防汛物资库沙袋和移动抽水泵数量不足定额", "flood_typhoon", "critical", 6, 21),
+)
+
+
+def _inspections(session: Session, campaign, units: list[UnitView], coordinator: Actor, *, today: date) -> None:
+    """Record the hazards of FINDINGS, each on the evening of the day it was found, by the city's lead (the
+    coordinator where that account is missing). The demo lead's own county has none: its checklist opens on
+    its season's items, and the lead records one there through the form."""
+    from sqlalchemy import select
+
+    counties = sorted((u for u in units if u.kind == "county" and u.is_active), key=lambda u: u.code)
+    if not counties:
+        return
+    lead_county = counties[0]  # the demo lead's
+    city = next((u for u in units if u.id == lead_county.parent_id), None)
+    if city is None:
+        return
+    sibling = next((u for u in counties if u.parent_id == city.id and u.id != lead_county.id), city)
+    where = {"sibling": sibling, "city": city}
+
+    def actor(username: str) -> Actor:
+        user = session.scalar(select(User).where(User.username == username))
+        return Actor(user.id, user.username, user.display_name) if user else coordinator
+
+    by = {"sibling": actor(f"lead-{city.code.lower()}"), "city": actor(f"lead-{city.code.lower()}")}
+    for place, text, category, criticality, days_ago, due_days in FINDINGS:
+        found = max(today - timedelta(days=days_ago), campaign.starts_on)
+        findings.raise_finding(campaign.id, where[place].id, description=text, category=category,
+                               criticality=criticality, found_on=found, due_on=found + timedelta(days=due_days),
+                               session=session, actor=by[place], now=_at(found, 17))

@@ -8,6 +8,7 @@ from ui import (
     dashboard_directives,
     dashboard_drills,
     dashboard_events,
+    dashboard_hazards,
     dashboard_heatmap,
     dashboard_report,
     dashboard_views,
@@ -47,10 +48,10 @@ with c2:
     unit = widgets.select_by_id(state.t("db.unit"), units, key="db_unit", fmt=widgets.unit_label,
                                 default_id=loaders.home_unit_id(who.user_id))
 
-series = loaders.series(who, campaign.id, unit.id, campaign.starts_on, as_of, key)
-now, week_before = dashboard_views.headline(who, campaign.id, unit.id, as_of, key)
+series = dashboard_views.series(campaign.id, unit.id, campaign.starts_on, as_of, key, in_scope)
+now, week_before = dashboard_views.headline(who, campaign.id, unit.id, as_of, key, in_scope)
 dashboard_views.figures(now, week_before)
-dashboard_report.buttons(who, campaign, unit, as_of, key)
+dashboard_report.buttons(who, campaign, unit, as_of, key, in_scope)
 dashboard_views.outlook(series, campaign, as_of, state.t("db.chart_title", unit=state.name(unit)), today)
 subtree = table.loc[table["path"].str.startswith(unit.path), "unit_id"]
 actions = corrective_views.open_actions(campaign.id, subtree, key)
@@ -76,7 +77,8 @@ else:
 st.divider()
 # One view at a time, drawn only when chosen (tabs would compute every view on every run).
 views = {"heatmap": dashboard_heatmap, "drills": dashboard_drills, "events": dashboard_events,
-         "directives": dashboard_directives, "yoy": dashboard_yoy, "declarations": dashboard_declarations}
+         "directives": dashboard_directives, "yoy": dashboard_yoy, "declarations": dashboard_declarations,
+         "hazards": dashboard_hazards}
 view = widgets.choice(state.t("dash.view"), {k: state.t(f"dash.tab.{k}") for k in views}, key="dash_view",
                       collapsed=True)
 views[view].show(who, campaign, unit, as_of, key, in_scope)

@@ -4,7 +4,7 @@ by section, and the season's recurring and event checks due now."""
 import streamlit as st
 
 from readiness.series import checklist_summary, section_progress
-from ui import checklist_sections, loaders, state, widgets
+from ui import checklist_sections, finding_forms, loaders, state, widgets
 
 st.title(state.t("page.checklist"))
 state.show_flash()
@@ -71,6 +71,7 @@ with st.expander(state.t("cl.sections"), expanded=False):
         },
     )
 
+finding_forms.finding_form(campaign, unit, key)  # a hazard found in an inspection becomes a corrective item
 
 visible = widgets.filtered(rows, show, today)
 if not visible and not widgets.filtered(in_season, show, today):

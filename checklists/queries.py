@@ -143,8 +143,8 @@ def unit_checklist(campaign_id: int, unit_id: int, *, session: Session, actor: A
             .where(CampaignTemplate.campaign_id == campaign_id)
             .order_by(CampaignTemplate.position)):
         having.setdefault(key, []).append(template_key)
-    actions = {f"A{a.id}": (a, title) for a, title in session.execute(
-        select(CorrectiveAction, Drill.title).join(Drill, Drill.id == CorrectiveAction.drill_id)
+    actions = {f"A{a.id}": (a, title or "") for a, title in session.execute(  # an inspection's finding: no drill
+        select(CorrectiveAction, Drill.title).outerjoin(Drill, Drill.id == CorrectiveAction.drill_id)
         .where(CorrectiveAction.campaign_id == campaign_id, CorrectiveAction.unit_id == unit_id))}
     return [_corrective(row, actions[row.occurrence]) if row.occurrence in actions else row
             for row in _rows(campaign, rows, having)]

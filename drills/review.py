@@ -6,9 +6,10 @@
   improvement (required for M and U).
 - The after-action report is due within `aar_due_days` of the drill's end. It is saved as a draft and
   issued once every objective is rated; issuing it marks the drill reviewed.
-- Each area for improvement can become a corrective action: an owner unit, a due day, what to do, the
-  directive or checklist item it concerns. It goes on the owner's checklist in the season
-  (checklists.corrective) and counts in its readiness until it is closed with evidence.
+- Each area for improvement can become a corrective action: an owner unit, a due day, what to do, its
+  hazard category (by default the drill type's), the directive or checklist item it concerns. It goes on
+  the owner's checklist in the season (checklists.corrective) and counts in its readiness until it is
+  closed with evidence. A hazard found in a safety inspection becomes one the same way (drills.findings).
 
 Every save is appended to the drill log with what it replaced. The command line is trusted (actor None).
 """
@@ -31,6 +32,7 @@ from org.authz import allowed
 from org.models import Actor
 from store.schema import (
     EVALUATION_RATINGS,
+    HAZARD_CATEGORIES,
     AfterActionReport,
     Campaign,
     CampaignTemplate,
@@ -42,6 +44,7 @@ from store.schema import (
     DrillEvaluation,
     DrillLogEntry,
     DrillPerson,
+    DrillType,
     DrillUnit,
     EvidenceFile,
     OrgUnit,
@@ -76,10 +79,11 @@ class Evaluation:
 
 @dataclass(frozen=True)
 class ActionView:
-    """A corrective action with the state of its checklist occurrence."""
+    """A corrective action with the state of its checklist occurrence (a finding of an inspection has no
+    drill: drill_id None, drill_title "")."""
 
     id: int
-    drill_id: int
+    drill_id: int | None
     drill_title: str
     objective_key: str | None
     campaign_id: int
@@ -97,6 +101,9 @@ class ActionView:
     item_id: int
     occurrence: str
     created_at: datetime
+    source: str = "drill"  # drill / inspection
+    category: str = "other"  # store.schema.HAZARD_CATEGORIES
+    found_on: date | None = None
 
     @property
     def closed(self) -> bool:
@@ -298,24 +305,24 @@ def issue_report(drill_id: int, *, expected_version: int, session: Session, acto
 
 def raise_action(drill_id: int, *, unit_id: int, description: str, due_on: date, criticality: str = "major",
                  objective_key: str | None = None, directive_id: str | None = None, concerns_item: str | None = None,
-                 campaign_id: int | None = None, session: Session, actor: Actor | None, now: datetime) -> int:
+                 campaign_id: int | None = None, category: str | None = None, session: Session,
+                 actor: Actor | None, now: datetime) -> int:
     """Turn an area for improvement of a held drill into a corrective action of `unit_id` (a unit of the
     drill, or one the reviewer may review), on its checklist in the drill's season (or `campaign_id`, an
-    open season the unit takes part in). Returns the action's id."""
+    open season the unit takes part in). Its hazard category is `category`, else the drill type's
+    (drills.findings.category_of); it was found on the day the drill ended. Returns the action's id."""
+    from drills.findings import category_of  # the mapping lives with the hazard register, which imports this
+
     drill = _drill(drill_id, session)
     _authorize(drill, actor, session)
     _held(drill)
-    description = _text(description, "description")
-    if not description:
-        raise InvalidInput("rev.description_required")
-    if criticality not in WEIGHTS:
-        raise InvalidInput("rev.bad_criticality", criticality=criticality)
+    if category is None:
+        category = category_of(session.get(DrillType, drill.drill_type_id).key)
+    description = _checked(description, criticality, category, directive_id, session)
     if due_on < local_day(now):
         raise InvalidInput("rev.due_in_past", due=due_on.isoformat())
     if objective_key is not None and objective_key not in {o["key"] for o in drill.objectives}:
         raise NotFound("rev.unknown_objective", objective=objective_key)
-    if directive_id is not None and session.get(Directive, directive_id) is None:
-        raise NotFound("rev.unknown_directive", directive=directive_id)
     unit = session.get(OrgUnit, unit_id)
     if unit is None:
         raise NotFound("error.unit_not_found", code=unit_id)
@@ -325,20 +332,47 @@ def raise_action(drill_id: int, *, unit_id: int, description: str, due_on: date,
     season = _season(campaign_id if campaign_id is not None else drill.campaign_id, unit, session)
     if concerns_item is not None and not _item_in_season(concerns_item, season.id, session):
         raise NotFound("rev.unknown_item", item=concerns_item)
+    action_id, occurrence = _add_action(
+        season, unit, source="drill", drill_id=drill_id, objective_key=objective_key, description=description,
+        criticality=criticality, category=category, found_on=local_day(as_utc(drill.ends_at)), due_on=due_on,
+        directive_id=directive_id, concerns_item=concerns_item, session=session, actor=actor, now=now)
+    _log(session, drill_id, "action", actor, now,
+         {"action": action_id, "unit": unit.code, "campaign": season.id, "occurrence": occurrence,
+          "criticality": criticality, "category": category, "due_on": due_on.isoformat(),
+          "objective": objective_key, "directive": directive_id, "item": concerns_item}, text=description)
+    return action_id
+
+
+def _checked(description: str, criticality: str, category: str, directive_id: str | None, session: Session) -> str:
+    """A finding's fields every source shares, checked: returns the description, trimmed."""
+    description = _text(description, "description")
+    if not description:
+        raise InvalidInput("rev.description_required")
+    if criticality not in WEIGHTS:
+        raise InvalidInput("rev.bad_criticality", criticality=criticality)
+    if category not in HAZARD_CATEGORIES:
+        raise InvalidInput("error.bad_hazard_category", category=category)
+    if directive_id is not None and session.get(Directive, directive_id) is None:
+        raise NotFound("rev.unknown_directive", directive=directive_id)
+    return description
+
+
+def _add_action(season: Campaign, unit: OrgUnit, *, source: str, description: str, criticality: str, category: str,
+                found_on: date, due_on: date, drill_id: int | None = None, objective_key: str | None = None,
+                directive_id: str | None = None, concerns_item: str | None = None, session: Session,
+                actor: Actor | None, now: datetime) -> tuple[int, str]:
+    """Store a checked finding as a corrective action of the unit and put it on the unit's checklist in the
+    season, open, counted in its readiness from today. Returns (action id, occurrence key)."""
     item = corrective_items(session=session, now=now)[criticality]
-    action = CorrectiveAction(drill_id=drill_id, objective_key=objective_key, campaign_id=season.id, unit_id=unit_id,
-                              item_id=item.id, description=description, directive_id=directive_id,
-                              concerns_item=concerns_item, due_on=due_on,
-                              created_by=actor.user_id if actor else None, created_at=now)
+    action = CorrectiveAction(source=source, drill_id=drill_id, objective_key=objective_key, campaign_id=season.id,
+                              unit_id=unit.id, item_id=item.id, description=description, category=category,
+                              found_on=found_on, directive_id=directive_id, concerns_item=concerns_item,
+                              due_on=due_on, created_by=actor.user_id if actor else None, created_at=now)
     session.add(action)
     session.flush()
-    occurrence = add_obligation(season.id, unit_id, action.id, item, due_on=due_on, raised_on=local_day(now),
+    occurrence = add_obligation(season.id, unit.id, action.id, item, due_on=due_on, raised_on=local_day(now),
                                 session=session)
-    _log(session, drill_id, "action", actor, now,
-         {"action": action.id, "unit": unit.code, "campaign": season.id, "occurrence": occurrence,
-          "criticality": criticality, "due_on": due_on.isoformat(), "objective": objective_key,
-          "directive": directive_id, "item": concerns_item}, text=description)
-    return action.id
+    return action.id, occurrence
 
 
 def _season(campaign_id: int | None, unit: OrgUnit, session: Session) -> Campaign:
@@ -375,7 +409,8 @@ def season_items(campaign_id: int, *, session: Session) -> dict[str, tuple[str, 
 
 def corrective_actions(*, session: Session, campaign_id: int | None = None, unit_ids: Iterable[int] | None = None,
                        drill_id: int | None = None, open_only: bool = False) -> list[ActionView]:
-    """Corrective actions with their checklist state, by due day; filtered by season, owner units, drill."""
+    """Corrective actions (from drills and from inspections) with their checklist state, by due day; filtered
+    by season, owner units, drill."""
     st = ChecklistStatus
     files = (select(EvidenceFile.campaign_id, EvidenceFile.unit_id, EvidenceFile.item_id, EvidenceFile.occurrence,
                     func.count().label("n"))
@@ -385,7 +420,7 @@ def corrective_actions(*, session: Session, campaign_id: int | None = None, unit
     a = CorrectiveAction
     q = (select(a, Drill.title, OrgUnit.code, OrgUnit.name_zh, OrgUnit.name_en, TemplateItem.criticality, st.status,
                 files.c.n)
-         .join(Drill, Drill.id == a.drill_id).join(OrgUnit, OrgUnit.id == a.unit_id)
+         .outerjoin(Drill, Drill.id == a.drill_id).join(OrgUnit, OrgUnit.id == a.unit_id)
          .join(TemplateItem, TemplateItem.id == a.item_id)
          .join(st, (st.campaign_id == a.campaign_id) & (st.unit_id == a.unit_id) & (st.item_id == a.item_id)
                & (st.occurrence == literal(CORRECTIVE) + cast(a.id, String)))
@@ -401,9 +436,9 @@ def corrective_actions(*, session: Session, campaign_id: int | None = None, unit
     if open_only:
         q = q.where(st.status == "open")
     return [ActionView(
-        id=x.id, drill_id=x.drill_id, drill_title=title, objective_key=x.objective_key, campaign_id=x.campaign_id,
+        id=x.id, drill_id=x.drill_id, drill_title=title or "", objective_key=x.objective_key, campaign_id=x.campaign_id,
         unit_id=x.unit_id, unit_code=code, unit_name_zh=name_zh, unit_name_en=name_en, description=x.description,
         criticality=criticality, directive_id=x.directive_id, concerns_item=x.concerns_item, due_on=x.due_on,
         status=status, evidence_count=n or 0, item_id=x.item_id, occurrence=corrective_occurrence(x.id),
-        created_at=as_utc(x.created_at))
+        created_at=as_utc(x.created_at), source=x.source, category=x.category, found_on=x.found_on)
         for x, title, code, name_zh, name_en, criticality, status, n in session.execute(q)]

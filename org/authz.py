@@ -29,8 +29,11 @@ ITEM_ACTIONS = ("item.done", "item.note", "item.evidence", "item.na", "item.reop
 DRILL_ACTIONS = ("drill.plan", "drill.change", "drill.cancel", "drill.review")
 # Declaring a heat wave, typhoon/rainstorm warning or orderly-power-use order for units, and closing it.
 EVENT_ACTIONS = ("event.declare",)
+# Recording a hazard found in a safety inspection (隐患) as a corrective action of the unit.
+FINDING_ACTIONS = ("finding.raise",)
 ADMIN_ACTIONS = ("admin.users", "admin.units", "admin.campaigns", "admin.templates")
-ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", "declaration.sign_company", *DRILL_ACTIONS, *EVENT_ACTIONS, *ADMIN_ACTIONS)
+ACTIONS = ("unit.read", *ITEM_ACTIONS, "declaration.sign", "declaration.sign_company", *DRILL_ACTIONS, *EVENT_ACTIONS,
+           *FINDING_ACTIONS, *ADMIN_ACTIONS)
 
 READ_ONLY = frozenset({"unit.read"})
 _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
@@ -39,8 +42,9 @@ _MEMBER = frozenset({"unit.read", "item.done", "item.note", "item.evidence"})
 # items only when also granted a unit role: nothing of the admin's own row touches items.
 ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     "unit_member": _MEMBER,
-    "unit_lead": _MEMBER | {"item.na", "item.reopen", "item.waive_evidence", "declaration.sign", "event.declare"},
-    "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS, "event.declare"}),
+    "unit_lead": _MEMBER | {"item.na", "item.reopen", "item.waive_evidence", "declaration.sign", "event.declare",
+                          "finding.raise"},
+    "drill_coordinator": frozenset({"unit.read", *DRILL_ACTIONS, "event.declare", "finding.raise"}),
     "executive": frozenset({"unit.read", "declaration.sign_company"}),  # the company's declaration, last of all
     "admin": frozenset({"unit.read", *ADMIN_ACTIONS}),
 }

@@ -167,3 +167,24 @@ def year_over_year(this: pd.DataFrame, last: pd.DataFrame | None, *, labels: dic
                       "ticksuffix": "%"}, height=360, legend={"orientation": "h", "y": -0.2},
                       margin={"l": 40, "r": 20, "t": 40, "b": 40})
     return fig
+
+
+def hazard_heatmap(counts: pd.DataFrame, ages: pd.DataFrame, *, labels: dict[str, str]) -> go.Figure:
+    """The hazard register as units (rows) × hazard categories (columns): each cell written with its number of
+    open findings and coloured by their age in days (`ages`, same shape; the older, the redder), blank where
+    there is none. labels: "count", "age" (the hover's words), "days" (the colour bar's title)."""
+    counts = counts.fillna(0).astype(int)
+    ages = ages.reindex_like(counts).where(counts > 0)
+    text = [[str(n) if n else "" for n in row] for row in counts.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=[[None if a != a else float(a) for a in row] for row in ages.to_numpy(dtype=float)],
+        x=list(counts.columns), y=list(counts.index), text=text, texttemplate="%{text}",
+        customdata=counts.to_numpy().tolist(), zmin=0, colorscale="YlOrRd",
+        colorbar={"title": {"text": labels["days"]}},
+        hovertemplate="%{y} · %{x}<br>" + labels["count"] + ": %{customdata}<br>" + labels["age"]
+                      + ": %{z:.0f}<extra></extra>",
+        hoverongaps=False,
+    ))
+    fig.update_layout(xaxis={"side": "top", "tickangle": -30}, yaxis={"autorange": "reversed"},
+                      height=max(260, 30 * len(counts.index) + 140), margin={"l": 10, "r": 10, "t": 90, "b": 20})
+    return fig

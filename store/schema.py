@@ -644,6 +644,11 @@ class DrillLogEntry(Base):
 # are those of any other item; it is closed when that occurrence is ticked done with evidence.
 
 EVALUATION_RATINGS = ("P", "S", "M", "U")  # performed without / with some / with major challenges; unable
+# Where a corrective action comes from: a drill's review, or a hazard found in a safety inspection (隐患).
+FINDING_SOURCES = ("drill", "inspection")
+# The hazard register's categories (隐患类别): what kind of hazard a finding is.
+HAZARD_CATEGORIES = ("equipment", "fire", "flood_typhoon", "cable", "dispatch", "cyber", "personal_safety", "supply",
+                     "other")
 
 
 class DrillEvaluation(Base):
@@ -680,13 +685,23 @@ class AfterActionReport(Base):
 
 
 class CorrectiveAction(Base):
-    """An area for improvement a drill showed, turned into work for one unit: what to do, by when, and
-    the directive or checklist item it concerns. Never deleted; its state is its checklist occurrence's."""
+    """A finding turned into work for one unit: an area for improvement a drill showed, or a hazard found in
+    a safety inspection (then without a drill). What to do, by when, its hazard category, the day it was
+    found, and the directive or checklist item it concerns. Never deleted; its state is its checklist
+    occurrence's. The hazard register (drills.findings) lists those still open."""
 
     __tablename__ = "corrective_actions"
-    __table_args__ = (Index("ix_corrective_actions_owner", "campaign_id", "unit_id"),)
+    __table_args__ = (
+        Index("ix_corrective_actions_owner", "campaign_id", "unit_id"),
+        CheckConstraint("source IN ('drill','inspection')", name="source"),
+        CheckConstraint("(source = 'drill' AND drill_id IS NOT NULL) OR (source <> 'drill' AND drill_id IS NULL)",
+                        name="drill_source"),
+        CheckConstraint("category IN ('equipment','fire','flood_typhoon','cable','dispatch','cyber',"
+                        "'personal_safety','supply','other')", name="category"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    drill_id: Mapped[int] = mapped_column(ForeignKey("drills.id"), index=True)
+    source: Mapped[str] = mapped_column(String(16), default="drill")  # FINDING_SOURCES
+    drill_id: Mapped[int | None] = mapped_column(ForeignKey("drills.id"), index=True)  # NULL: an inspection's
     objective_key: Mapped[str | None] = mapped_column(String(96))  # the evaluated objective it came from
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))  # the owner unit
@@ -697,6 +712,8 @@ class CorrectiveAction(Base):
     due_on: Mapped[date] = mapped_column(Date)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # NULL: the command line
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    category: Mapped[str] = mapped_column(String(32), default="other")  # HAZARD_CATEGORIES
+    found_on: Mapped[date] = mapped_column(Date)  # the local day it was found (a drill's: the day it ended)
 
 
 # ── Seasonal readiness declarations (signed off in tiers) ─────────────────────────────────────────────

@@ -14,8 +14,7 @@ from core.clock import format_local
 from org.models import Actor
 from org.queries import UnitView
 from store.db import snapshot, transaction
-from ui import loaders, state
-from ui.loaders import authorize
+from ui import dashboard_views, loaders, state
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -35,7 +34,7 @@ def _waiting(campaign_id: int, unit_id: int, key: int) -> tuple[list[int], int |
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """Draw the tab for the unit's sub-tree on the day, for the units the user may read."""
-    authorize(who, "unit.read", unit.id)
+    dashboard_views.may_read(unit.id, in_scope)
     units = {u.id: u for u in loaders.all_units(key)}
     signed = [(d, drift) for d, drift in _signed(campaign.id, unit.id, as_of, key) if d.unit_id in in_scope]
     if signed:

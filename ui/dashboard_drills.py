@@ -15,8 +15,7 @@ from drills.coverage import coverage_chart, rule_coverage, type_totals, type_uni
 from org.models import Actor
 from org.queries import UnitView
 from store.db import snapshot
-from ui import loaders, state
-from ui.loaders import authorize
+from ui import dashboard_views, loaders, state
 
 RULE_COUNTS = ("required", "met", "share", "planned", "missing", "overdue", "no_record")
 
@@ -31,7 +30,7 @@ def _coverage(campaign_id: int, unit_id: int, as_of: date, key: int) -> tuple[pd
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """Draw the tab for the unit's sub-tree on the day, for the units the user may read."""
-    authorize(who, "unit.read", unit.id)
+    dashboard_views.may_read(unit.id, in_scope)
     rules, cells = _coverage(campaign.id, unit.id, as_of, key)
     if rules.empty and cells.empty:
         st.info(state.t("dashdr.empty"))

@@ -12,8 +12,7 @@ from checklists.campaigns import CampaignView
 from org.models import Actor
 from org.queries import UnitView
 from store.db import snapshot
-from ui import state
-from ui.loaders import authorize
+from ui import dashboard_views, state
 
 PREPARED = "report_prepared"  # (campaign, unit, day, language, change counter) of the report built last
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,10 +25,10 @@ def _files(campaign_id: int, unit_id: int, as_of: date, lang: str, key: int) -> 
     return weekly_report.workbook(report), weekly_report.page(report).encode("utf-8")
 
 
-def buttons(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int) -> None:
+def buttons(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """The report of the unit's sub-tree on the day, as a workbook and as a printable page: built when asked
     for (it reads the whole sub-tree), then offered until the data, the day, the unit or the language change."""
-    authorize(who, "unit.read", unit.id)
+    dashboard_views.may_read(unit.id, in_scope)
     wanted = (campaign.id, unit.id, as_of, state.lang(), key)
     if st.session_state.get(PREPARED) != wanted:
         if not st.button(state.t("report.prepare"), key="dash_report_prepare", icon=":material/summarize:",

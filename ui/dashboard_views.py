@@ -13,14 +13,14 @@ import streamlit as st
 
 from admin import dashboard
 from checklists.campaigns import CampaignView
+from core.errors import Forbidden
 from org.models import Actor
 from readiness.charts import readiness_outlook
 from readiness.directives import directive_progress
 from readiness.outlook import forecast, target_series
 from readiness.standing import progress_by, rolled_to_children
 from store.db import snapshot
-from ui import state
-from ui.loaders import authorize
+from ui import loaders, state
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -35,6 +35,19 @@ def _ranking(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFr
         return dashboard.child_ranking(campaign_id, unit_id, as_of, session=s)
 
 
+def may_read(unit_id: int, readable: set[int]) -> None:
+    """Refuse (Forbidden) unless the unit is one the user may read, as the page read their rights afresh for
+    this run (loaders.scope): one look at the rights per run instead of one per figure."""
+    if unit_id not in readable:
+        raise Forbidden(action="unit.read", unit=str(unit_id))
+
+
+def series(campaign_id: int, unit_id: int, start: date, end: date, key: int, within: set[int]) -> pd.DataFrame:
+    """Readiness of the unit's sub-tree day by day (loaders' cached series)."""
+    may_read(unit_id, within)
+    return loaders.cached_series(campaign_id, unit_id, start, end, key)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def _standing(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
     with snapshot(state.engine()) as s:
@@ -44,7 +57,7 @@ def _standing(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataF
 def standing(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
     """Every obligation of the unit's sub-tree as it stood on the day (readiness.standing), of the units the
     user may read."""
-    authorize(actor, "unit.read", unit_id)
+    may_read(unit_id, within)
     table = _standing(campaign_id, unit_id, as_of, key)
     return table[table["unit_id"].isin(within)]
 
@@ -69,7 +82,7 @@ def progress(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int
              columns: tuple[str, ...], template: str | None = None) -> pd.DataFrame:
     """readiness.standing.progress_by over the sub-tree's standing table (with "row_unit": each unit's rows on
     the child of `unit_id` holding it; `template`: that template's rows only), computed once per change."""
-    authorize(actor, "unit.read", unit_id)
+    may_read(unit_id, within)
     return _progress(campaign_id, unit_id, as_of, key, frozenset(within), columns, template)
 
 
@@ -81,19 +94,19 @@ def _directives(campaign_id: int, unit_id: int, as_of: date, key: int, within: f
 
 def directives(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
     """readiness.directives.directive_progress of the sub-tree on the day, computed once per change."""
-    authorize(actor, "unit.read", unit_id)
+    may_read(unit_id, within)
     return _directives(campaign_id, unit_id, as_of, key, frozenset(within))
 
 
-def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int):
+def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]):
     """The figures of a unit's sub-tree on a day and a week before, for a user who may read the unit."""
-    authorize(actor, "unit.read", unit_id)
+    may_read(unit_id, within)
     return _headline(campaign_id, unit_id, as_of, key)
 
 
 def ranking(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
     """The unit's children ranked (dashboard.child_ranking), only those the user may read."""
-    authorize(actor, "unit.read", unit_id)
+    may_read(unit_id, within)
     table = _ranking(campaign_id, unit_id, as_of, key)
     return table[table["unit_id"].isin(within)]
 

@@ -13,8 +13,7 @@ from org.models import Actor
 from org.queries import UnitView
 from readiness.charts import year_over_year
 from store.db import snapshot
-from ui import state
-from ui.loaders import authorize
+from ui import dashboard_views, state
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -25,7 +24,7 @@ def _yoy(campaign_id: int, unit_id: int, as_of: date, key: int) -> dashboard.Yea
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
     """Draw the tab for the unit's sub-tree on the day."""
-    authorize(who, "unit.read", unit.id)
+    dashboard_views.may_read(unit.id, in_scope)
     found = _yoy(campaign.id, unit.id, as_of, key)
     if found.last is None:
         st.info(state.t("dash.yoy_none"))

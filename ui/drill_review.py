@@ -18,7 +18,7 @@ from admin import aar_export
 from core.clock import format_local
 from core.config import get_settings
 from core.errors import DomainError
-from drills import review
+from drills import findings, review
 from drills.planning import DrillView
 from org.models import Actor
 from org.queries import UnitView
@@ -237,6 +237,8 @@ def _action_form(view: DrillView, units: Mapping[int, UnitView], season_units: S
     directive_titles = loaders.directives(key)
     owner_labels = {u: widgets.unit_label(units[u]).strip() for u in owners}
     criticalities = {c: state.t(f"crit.{c}") for c in CRITICALITIES}
+    categories = {c: state.t(f"hazard.cat.{c}") for c in findings.CATEGORIES}
+    derived = findings.CATEGORIES.index(findings.category_of(view.type_key))
     objective_labels = {None: "—", **objectives}
     directive_labels = {None: "—", **{d: f"{d} {t[state.lang()]}" for d, t in directive_titles.items()}}
     zh = state.lang() == "zh"
@@ -248,6 +250,8 @@ def _action_form(view: DrillView, units: Mapping[int, UnitView], season_units: S
                     key=widgets.lang_key(f"rv_owner_{view.id}"))
         b.selectbox(state.t("rv.criticality"), CRITICALITIES, index=1, format_func=criticalities.__getitem__,
                     key=widgets.lang_key(f"rv_crit_{view.id}"))
+        st.selectbox(state.t("hz.category"), list(categories), index=derived, format_func=categories.__getitem__,
+                     key=widgets.lang_key(f"rv_category_{view.id}"))
         st.text_area(state.t("rv.description"), key=f"rv_desc_{view.id}", max_chars=review.MAX_TEXT)
         c, d = st.columns(2)
         c.date_input(state.t("rv.due"), value=state.today() + timedelta(days=30), min_value=state.today(),
@@ -277,7 +281,8 @@ def _on_action(drill_id: int) -> None:
 
     def change(s) -> str:
         review.raise_action(drill_id, unit_id=owner, description=description, due_on=due,
-                            criticality=value("rv_crit") or "major", objective_key=value("rv_obj"),
+                            criticality=value("rv_crit") or "major", category=value("rv_category"),
+                            objective_key=value("rv_obj"),
                             directive_id=value("rv_dir"), concerns_item=value("rv_item"), session=s, actor=who,
                             now=state.utcnow())
         return state.t("rv.action_added")

@@ -210,8 +210,10 @@ def _occurrence_badge(row: ChecklistRow) -> str:
         return f":blue-badge[{state.t('cl.period', period=row.occurrence)}] "
     if row.kind == "event":
         return f":violet-badge[{state.escape_markdown(row.event_name)}] "
-    if row.kind == "corrective":
+    if row.kind == "corrective" and row.drill_title:
         return f":orange-badge[{state.t('cl.corrective', drill=state.escape_markdown(row.drill_title))}] "
+    if row.kind == "corrective":  # found in a safety inspection, not by a drill
+        return f":orange-badge[{state.t('cl.corrective_inspection')}] "
     return ""
 
 

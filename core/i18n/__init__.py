@@ -21,6 +21,7 @@ from core.i18n import (
     events,
     evidence,
     exchange,
+    hazards,
     outlook,
     planner,
     planner_tools,
@@ -50,7 +51,8 @@ STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, ad
                  evidence.STRINGS, exchange.STRINGS, drills.STRINGS, planner.STRINGS, review.STRINGS,
                  drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS,
                  outlook.STRINGS, dashboard.STRINGS,
-                 dash_drills.STRINGS, dash_directives.STRINGS, report.STRINGS)
+                 dash_drills.STRINGS, dash_directives.STRINGS, report.STRINGS,
+                 hazards.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:

@@ -59,6 +59,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "cl.due_after_event": {"zh": "事件结束后确定截止时间", "en": "due once the event ends"},
     "cl.period": {"zh": "周期 {period}", "en": "period {period}"},
     "cl.corrective": {"zh": "演练整改：{drill}", "en": "Corrective action: {drill}"},
+    "cl.corrective_inspection": {"zh": "检查发现的隐患整改", "en": "Hazard found in an inspection"},
     "cl.on_time": {"zh": "按时完成率", "en": "On-time rate"},
     "cl.on_time_help": {
         "zh": "度夏期间已到期的周期性与事件检查中，按期完成的比例（按权重）：{met} / {due}",

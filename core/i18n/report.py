@@ -30,7 +30,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.fig.critical_open": {"zh": "关键项未完成", "en": "Critical items open"},
     "report.fig.overdue": {"zh": "逾期项", "en": "Items overdue"},
     "report.fig.drills_missing": {"zh": "必备演练缺项", "en": "Required drills not held"},
-    "report.fig.actions_open": {"zh": "未关闭的演练整改", "en": "Corrective actions open"},
+    "report.fig.actions_open": {"zh": "未关闭的整改", "en": "Corrective actions open"},
     "report.fig.on_time": {"zh": "高峰期按时率", "en": "On-time rate in the peak"},
     "report.fig.scope": {"zh": "适用范围（权重）", "en": "Scope (weight)"},
     # The series sheet and its chart.

@@ -95,10 +95,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp.week_empty": {"zh": "这一周没有演练", "en": "No drill this week"},
     "dp.col_day": {"zh": "日期", "en": "Day"},
     # the dashboard
-    "db.actions_open": {"zh": "未关闭的演练整改", "en": "Corrective actions open"},
-    "db.actions_help": {"zh": "本单位及下级单位由演练复盘提出、尚未带证据完成的整改措施；每项都计入责任单位的完成率",
-                        "en": "Corrective actions from drill reviews, owned by this unit or its sub-units, not yet closed with "
-                              "evidence; each counts in its owner's readiness"},
-    "db.actions": {"zh": "演练整改措施：{n} 项未关闭，其中 {late} 项逾期", "en": "Corrective actions: {n} open, {late} overdue"},
+    "db.actions_open": {"zh": "未关闭的整改", "en": "Corrective actions open"},
+    "db.actions_help": {"zh": "本单位及下级单位由演练复盘或安全检查提出、尚未带证据完成的整改措施；每项都计入责任单位的完成率",
+                        "en": "Corrective actions from drill reviews and safety inspections, owned by this unit or its "
+                              "sub-units, not yet closed with evidence; each counts in its owner's readiness"},
+    "db.actions": {"zh": "整改措施：{n} 项未关闭，其中 {late} 项逾期", "en": "Corrective actions: {n} open, {late} overdue"},
     "db.col_drill": {"zh": "来自演练", "en": "From drill"},
 }

@@ -23,7 +23,8 @@ BUTTONS = {
 
 
 def button_families(at) -> set[str]:
-    return {m[1] for b in at.button if b.key and (m := re.fullmatch(r"([a-z]+)_(\d+)", b.key))}
+    """The kinds of item button shown (done_<item>, na_<item>_<occurrence> …)."""
+    return {m[1] for b in at.button if b.key and (m := re.fullmatch(r"([a-z]+)_(\d+)(_[\w-]+)?", b.key))}
 
 
 def codes_under(url: str, username: str) -> set[str]:

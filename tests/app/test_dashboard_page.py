@@ -13,7 +13,7 @@ from tests.app.test_pages import texts
 from tests.conftest import NOW
 from tests.demo_fixtures import set_clock, sign_in
 
-FIGURES = ["准备度", "距高峰开始", "关键项未完成", "逾期项", "必备演练缺项", "未关闭的演练整改", "高峰期按时率",
+FIGURES = ["准备度", "距高峰开始", "关键项未完成", "逾期项", "必备演练缺项", "未关闭的整改", "高峰期按时率",
            "适用范围（权重）"]
 
 
@@ -45,7 +45,7 @@ def test_the_executive_sees_the_headline_figures_each_with_its_change_over_the_l
     assert [m.label for m in app.metric] == FIGURES
     readiness = figure(app, "准备度")
     assert readiness.value.endswith("%") and readiness.proto.delta.endswith("pp")  # six weeks of demo history
-    for label in ("关键项未完成", "逾期项", "必备演练缺项", "未关闭的演练整改"):
+    for label in ("关键项未完成", "逾期项", "必备演练缺项", "未关闭的整改"):
         assert figure(app, label).proto.delta.lstrip("+-").isdigit(), label
     assert figure(app, "高峰期按时率").value == "—"  # the peak has not started
 

@@ -64,7 +64,7 @@ def test_a_coordinator_plans_moves_downloads_reviews_and_sees_the_corrective_ite
         sign_in(page, server, "coordinator")
         done_before, applicable_before = owner_figures(page)
         go_to(page, "准备度趋势", "准备度趋势")
-        actions_before = int(metric(page, "未关闭的演练整改"))
+        actions_before = int(metric(page, "未关闭的整改"))
 
         # Plan a drill on a Saturday: saved, with the weekend warning beside the form.
         go_to(page, "演练计划", "演练计划")
@@ -128,6 +128,6 @@ def test_a_coordinator_plans_moves_downloads_reviews_and_sees_the_corrective_ite
         expect(page.get_by_text(ACTION)).to_be_visible()
         expect(page.get_by_text(re.compile("演练整改：")).first).to_be_visible()
         go_to(page, "准备度趋势", "准备度趋势")
-        assert int(metric(page, "未关闭的演练整改")) == actions_before + 1
+        assert int(metric(page, "未关闭的整改")) == actions_before + 1
     finally:
         page.context.close()

@@ -39,14 +39,17 @@ PASSWORD = "kV-35-ready-for-summer"
 MAY = {
     "unit_member": {"unit.read", "item.done", "item.note", "item.evidence"},
     "unit_lead": {"unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen",
-                  "item.waive_evidence", "declaration.sign", "event.declare"},
-    "drill_coordinator": {"unit.read", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"},
+                  "item.waive_evidence", "declaration.sign", "event.declare",
+                  "finding.raise"},  # issue 10: findings from inspections
+    "drill_coordinator": {"unit.read", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare",
+                          "finding.raise"},  # issue 10: findings from inspections
     "executive": {"unit.read", "declaration.sign_company"},  # issue 10: the executive signs the company's
     "admin": {"unit.read", "admin.users", "admin.units", "admin.campaigns", "admin.templates"},
 }
 ROLES = list(MAY)
 UNIT_ACTIONS = ["unit.read", "item.done", "item.note", "item.evidence", "item.na", "item.reopen", "item.waive_evidence",
-                "declaration.sign", "declaration.sign_company", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare"]
+                "declaration.sign", "declaration.sign_company", "drill.plan", "drill.change", "drill.cancel", "drill.review", "event.declare",
+                "finding.raise"]  # issue 10: findings from inspections
 ORG_ACTIONS = ["admin.users", "admin.units", "admin.campaigns", "admin.templates"]
 PLACES = {"own unit": "C1", "in sub-tree": "C1-K1", "outside": "C2", "organisation": None}
 

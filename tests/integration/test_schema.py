@@ -21,7 +21,7 @@ def test_migrating_twice_is_harmless(empty_engine):
     migrate(empty_engine)
     migrate(empty_engine)
     with empty_engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0015"
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0016"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys_and_a_busy_timeout(tmp_path):

@@ -19,6 +19,8 @@ from openpyxl.chart import LineChart
 from sqlalchemy import select
 
 from admin import dashboard
+from admin.dashboard import subtree
+from admin.declarations import latest
 from admin.weekly_report import FIGURES, OVERDUE_ON_PAGE, build, page, top_unit, workbook
 from core.clock import local_day
 from drills.required import required_drills
@@ -93,7 +95,7 @@ def test_the_summary_holds_each_headline_figure_of_the_day_and_the_week_before(d
     shown = figure_rows(ws)
     labels = {"readiness": "准备度", "target": "目标进度", "days_to_peak": "距高峰开始（天，负数为已进入高峰）",
               "critical_open": "关键项未完成", "overdue": "逾期项", "drills_missing": "必备演练缺项",
-              "actions_open": "未关闭的演练整改", "on_time": "高峰期按时率", "scope": "适用范围（权重）"}
+              "actions_open": "未关闭的整改", "on_time": "高峰期按时率", "scope": "适用范围（权重）"}
     assert list(shown) == [labels[f] for f, _ in FIGURES]
     for fid, kind in FIGURES:
         value, earlier, change = shown[labels[fid]]
@@ -217,8 +219,20 @@ def test_the_open_corrective_actions_are_those_drills_review_lists(demo, book, r
         (a.unit_code, a.description, a.drill_title, a.due_on, max((TODAY - a.due_on).days, 0)) for a in actions]
 
 
-def test_the_declarations_sheet_says_none_yet_until_declarations_are_handed_in(book, report):
-    assert rows(book["准备就绪声明"]) == [("（暂无）", None, None, None, None)]
+def test_the_declarations_sheet_lists_each_units_latest_declaration_signed_by_the_day(demo, book, report):
+    engine, campaign_id, root = demo
+    with snapshot(engine) as s:
+        signed = latest(campaign_id, subtree(root, session=s), session=s, as_of=TODAY)
+        names = dict(s.execute(select(OrgUnit.id, OrgUnit.name_zh)).all())
+        earlier = build(campaign_id, root, TODAY - timedelta(days=5), session=s, lang="zh", now=NOW)
+    listed = rows(book["准备就绪声明"])
+    assert sorted(r[0] for r in listed) == sorted(names[u] for u in signed)  # every unit below the company
+    by_name = {names[u]: d for u, d in signed.items()}
+    for unit, signer, _at, readiness, open_items in listed:
+        assert (signer, open_items) == (by_name[unit].signer, len(by_name[unit].open_items))
+        assert readiness == pytest.approx(by_name[unit].readiness)  # as frozen when it was signed
+    before = load_workbook(io.BytesIO(workbook(earlier)))["准备就绪声明"]
+    assert rows(before) == [("（暂无）", None, None, None, None)]  # the demo signs off two days before its day
     signed = dataclasses.replace(report, declarations=({"unit": "=C01 东湖", "signed_by": "陈刚", "signed_at":
                                                         "2026-11-01 09:00", "readiness": 0.9, "open_items": 3},))
     ws = load_workbook(io.BytesIO(workbook(signed)))["准备就绪声明"]
@@ -235,7 +249,7 @@ def test_the_headings_are_english_with_lang_en(demo):
     assert [c.value for c in wb["Drill coverage"][1]] == ["Drill rule", "Required", "Met", "Planned",
                                                           "Missing (overdue, no record included)"]
     assert {row[0] for row in rows(wb["Summary"])} >= {"Readiness", "Critical items open", "Scope (weight)"}
-    assert rows(wb["Declarations"]) == [("(none yet)", None, None, None, None)]
+    assert rows(wb["Declarations"])[0][0] == "Linjiang Power Supply Co."  # the names in English too
     assert wb["Summary"]._charts[0].series[0].val.numRef.f.startswith("'Readiness over time'!$B$2")
 
 

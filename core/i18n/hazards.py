@@ -1,0 +1,66 @@
+"""Strings of the hazard register (隐患台账): recording a finding of an inspection, the dashboard's hazards tab,
+the hazard categories, and their errors."""
+
+STRINGS: dict[str, dict[str, str]] = {
+    "action.finding.raise": {"zh": "登记检查发现的隐患", "en": "record hazards found in inspections"},
+    "error.bad_hazard_category": {"zh": "隐患类别“{category}”无效", "en": "“{category}” is not a hazard category"},
+    "error.finding_due_before_found": {
+        "zh": "整改期限 {due} 早于发现日期 {found}，请重新选择",
+        "en": "The due day {due} is before the day it was found ({found}); choose again",
+    },
+    "error.finding_in_future": {
+        "zh": "发现日期 {found} 还没到，请选今天或以前",
+        "en": "The day found, {found}, is still to come; choose today or earlier",
+    },
+    # the categories
+    "hazard.cat.equipment": {"zh": "设备缺陷", "en": "Equipment"},
+    "hazard.cat.fire": {"zh": "消防", "en": "Fire"},
+    "hazard.cat.flood_typhoon": {"zh": "防汛防台", "en": "Flood and typhoon"},
+    "hazard.cat.cable": {"zh": "电缆及通道", "en": "Cables and tunnels"},
+    "hazard.cat.dispatch": {"zh": "调度运行", "en": "Dispatch"},
+    "hazard.cat.cyber": {"zh": "网络安全", "en": "Cyber security"},
+    "hazard.cat.personal_safety": {"zh": "人身安全", "en": "Personal safety"},
+    "hazard.cat.supply": {"zh": "电力供应", "en": "Power supply"},
+    "hazard.cat.other": {"zh": "其他", "en": "Other"},
+    "hazard.source.drill": {"zh": "演练", "en": "Drill"},
+    "hazard.source.inspection": {"zh": "安全检查", "en": "Inspection"},
+    # recording a finding on the checklist page
+    "hz.form_title": {"zh": "记录检查发现的隐患", "en": "Record a hazard found in an inspection"},
+    "hz.form_help": {
+        "zh": "登记后，隐患作为一项整改措施列入本单位检查表，上传整改佐证并标记完成后关闭。",
+        "en": "Once recorded, the hazard is a corrective action on this unit's checklist; it closes when it is "
+              "ticked done with proof of the fix.",
+    },
+    "hz.description": {"zh": "隐患描述及整改要求", "en": "The hazard and what must be done"},
+    "hz.category": {"zh": "隐患类别", "en": "Hazard category"},
+    "hz.criticality": {"zh": "重要程度", "en": "Criticality"},
+    "hz.found_on": {"zh": "发现日期", "en": "Found on"},
+    "hz.due_on": {"zh": "整改期限", "en": "Due"},
+    "hz.directive": {"zh": "涉及的工作要求（可选）", "en": "Directive it concerns (optional)"},
+    "hz.submit": {"zh": "登记隐患", "en": "Record the hazard"},
+    "hz.recorded": {"zh": "隐患已登记，并列入{unit}的检查表", "en": "Hazard recorded and put on the checklist of {unit}"},
+    "hz.dates_required": {"zh": "请选择发现日期和整改期限", "en": "Choose the day found and the due day"},
+    # the dashboard's hazards tab
+    "dash.tab.hazards": {"zh": "隐患台账", "en": "Hazard register"},
+    "hz.empty": {"zh": "截至当日，本单位及下级单位没有未关闭的隐患。",
+                 "en": "As of that day, this unit and the units below it have no open hazard."},
+    "hz.summary": {"zh": "截至 {day}：未关闭的隐患 {n} 项，其中逾期 {late} 项（来自安全检查和演练复盘）",
+                   "en": "As of {day}: {n} open hazards, {late} of them overdue (from inspections and drill reviews)"},
+    "hz.heat_help": {"zh": "格中数字为未关闭隐患数，颜色表示隐患存在的平均天数，越红越久。",
+                     "en": "Each cell gives the number of open hazards; its colour their mean age in days, the "
+                           "redder the older."},
+    "hz.heat_count": {"zh": "未关闭隐患", "en": "Open hazards"},
+    "hz.heat_age": {"zh": "平均存在天数", "en": "Mean age in days"},
+    "hz.heat_days": {"zh": "天", "en": "Days"},
+    "hz.register": {"zh": "未关闭隐患清单（最早发现的在前）", "en": "Open hazards, the oldest first"},
+    "hz.col_unit": {"zh": "单位", "en": "Unit"},
+    "hz.col_source": {"zh": "来源", "en": "Source"},
+    "hz.col_category": {"zh": "类别", "en": "Category"},
+    "hz.col_criticality": {"zh": "重要程度", "en": "Criticality"},
+    "hz.col_description": {"zh": "隐患及整改要求", "en": "Hazard and action"},
+    "hz.col_drill": {"zh": "演练", "en": "Drill"},
+    "hz.col_found": {"zh": "发现日期", "en": "Found"},
+    "hz.col_due": {"zh": "整改期限", "en": "Due"},
+    "hz.col_age": {"zh": "已存在（天）", "en": "Age (days)"},
+    "hz.col_overdue": {"zh": "逾期", "en": "Overdue"},
+}
