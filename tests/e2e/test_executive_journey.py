@@ -57,7 +57,7 @@ def test_an_executive_reads_the_outlook_drills_down_goes_back_in_time_takes_the_
         shown = next(row[1] for row in summary.iter_rows(values_only=True) if row[0] == "准备度")
         assert f"{shown:.1%}" == metric(page, "准备度")
 
-        page.get_by_role("tab", name="就绪声明").click()
+        page.get_by_test_id("stRadio").get_by_text("就绪声明", exact=True).click()  # one view at a time
         page.get_by_text("我确认本单位已按要求做好迎峰准备").click()
         page.get_by_role("button", name="签署声明").click()
         expect(page.get_by_text(f"已签署 {COMPANY} 的准备就绪声明。").first).to_be_visible()
