@@ -161,19 +161,10 @@ def readiness_by_unit(campaign_id: int, as_of: date, key: int) -> pd.DataFrame:
         return unit_readiness(campaign_id, as_of, session=s)
 
 
-def series(actor: Actor, campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
-    """Readiness of the unit's sub-tree day by day, for a user who may read the unit."""
-    authorize(actor, "unit.read", unit_id)
-    return _series(campaign_id, unit_id, start, end, key)
-
-
-def cached_series(campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
-    """The series without a rights check: for a caller that has checked them this run."""
-    return _series(campaign_id, unit_id, start, end, key)
-
-
 @st.cache_data(max_entries=128, show_spinner=False)
-def _series(campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
+def cached_series(campaign_id: int, unit_id: int, start: date, end: date, key: int) -> pd.DataFrame:
+    """Readiness of the unit's sub-tree day by day, without a rights check: for a caller that checked them
+    this run (the dashboard, against the scope it read)."""
     with snapshot(state.engine()) as s:
         return readiness_series(campaign_id, start=start, end=end, root_unit_id=unit_id, session=s)
 
