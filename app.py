@@ -24,6 +24,7 @@ with st.sidebar:
     )
 
 actor = state.resolve_actor() if state.database_ready() else None
+reads_units = actor is not None and bool(loaders.scope(actor))
 # Every page is registered whether or not anyone is signed in, so the URL a user opens (a bookmark,
 # a deep link) always names a page: signed out, that page shows the sign-in form, and signing in
 # reruns straight into it.
@@ -33,13 +34,13 @@ pages = [
     st.Page("app_pages/my_items.py", title=state.t("page.my_items"), icon=":material/task_alt:", url_path="my-items"),
     # Listed for anyone who may read some unit (the pickers offer only those units).
     st.Page("app_pages/workbook.py", title=state.t("page.workbook"), icon=":material/table_view:", url_path="workbook",
-            visibility="visible" if actor is not None and loaders.scope(actor) else "hidden"),
+            visibility="visible" if reads_units else "hidden"),
     st.Page("app_pages/events.py", title=state.t("page.events"), icon=":material/thunderstorm:", url_path="events"),
     st.Page("app_pages/dashboard.py", title=state.t("page.dashboard"), icon=":material/monitoring:", url_path="dashboard"),
     # Listed for anyone who may read some unit: they see the drills of their units; the actions show only
     # for those who may take them.
     st.Page("app_pages/drill_planner.py", title=state.t("page.drill_planner"), icon=":material/event_note:",
-            url_path="drill-planner", visibility="visible" if actor is not None and loaders.scope(actor) else "hidden"),
+            url_path="drill-planner", visibility="visible" if reads_units else "hidden"),
     st.Page("app_pages/drill_types.py", title=state.t("page.drill_types"), icon=":material/local_fire_department:", url_path="drill-types"),
     st.Page("app_pages/change_password.py", title=state.t("page.change_password"), icon=":material/password:",
             url_path="change-password"),

@@ -20,7 +20,7 @@ from drills.required import required_drills
 from readiness.on_time import on_time_rate
 from readiness.outlook import forecast, target_on
 from readiness.series import readiness_series, series_by_child
-from readiness.standing import figures, standing
+from readiness.standing import figures, standing, standing_on
 from store.schema import Campaign, CampaignUnit, OrgUnit, Template
 
 DRILL_GAPS = ("overdue", "missing", "no-plan", "no-shift")  # a required drill not held (no "due": it was held)
@@ -75,11 +75,14 @@ def subtree_standing(campaign_id: int, unit_id: int, as_of: date, *, session: Se
     return standing(campaign_id, as_of, session=session, unit_ids=subtree(unit_id, session=session))
 
 
-def headline(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> Headline:
-    """The headline figures of a unit's sub-tree on a day."""
+def headline(campaign_id: int, unit_id: int, as_of: date, *, session: Session, table: pd.DataFrame | None = None
+             ) -> Headline:
+    """The headline figures of a unit's sub-tree on a day (`table`: its standing that day, when already read)."""
     campaign = session.get(Campaign, campaign_id)
     units = subtree(unit_id, session=session)
-    f = figures(standing(campaign_id, as_of, session=session, unit_ids=units), as_of)
+    if table is None:
+        table = standing(campaign_id, as_of, session=session, unit_ids=units)
+    f = figures(table, as_of)
     gaps = [r for r in required_drills(campaign_id, session=session, as_of=as_of, unit_ids=units)
             if r.state in DRILL_GAPS]
     on_time = on_time_rate(campaign_id, as_of, session=session, root_unit_id=unit_id).rate \
@@ -91,14 +94,23 @@ def headline(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -
                                      shape=campaign.target_shape))
 
 
-def headline_and_week_before(campaign_id: int, unit_id: int, as_of: date, *, session: Session
-                             ) -> tuple[Headline, Headline | None]:
-    """The figures on the day and a week earlier (None when the week before is before the season began)."""
+def headline_and_week_before(campaign_id: int, unit_id: int, as_of: date, *, session: Session,
+                             tables: dict[date, pd.DataFrame] | None = None) -> tuple[Headline, Headline | None]:
+    """The figures on the day and a week earlier (None when the week before is before the season began),
+    from one read of the log (`tables`: week_standings(), when already read)."""
     campaign = session.get(Campaign, campaign_id)
-    now = headline(campaign_id, unit_id, as_of, session=session)
     earlier = as_of - WEEK
-    before = headline(campaign_id, unit_id, earlier, session=session) if earlier >= campaign.starts_on else None
+    if tables is None:
+        tables = week_standings(campaign_id, unit_id, as_of, session=session)
+    now = headline(campaign_id, unit_id, as_of, session=session, table=tables[as_of])
+    before = headline(campaign_id, unit_id, earlier, session=session, table=tables[earlier]) \
+        if earlier >= campaign.starts_on else None
     return now, before
+
+
+def week_standings(campaign_id: int, unit_id: int, as_of: date, *, session: Session) -> dict[date, pd.DataFrame]:
+    """The sub-tree's standing on the day and a week before it, from one read of the log."""
+    return standing_on(campaign_id, [as_of, as_of - WEEK], session=session, unit_ids=subtree(unit_id, session=session))
 
 
 RANK_COLUMNS = ["unit_id", "readiness", "target", "gap", "forecast_low", "forecast_mid", "forecast_high",
@@ -106,18 +118,21 @@ RANK_COLUMNS = ["unit_id", "readiness", "target", "gap", "forecast_low", "foreca
 
 
 def child_ranking(campaign_id: int, unit_id: int, as_of: date, *, session: Session,
-                  within: Iterable[int] | None = None) -> pd.DataFrame:
+                  within: Iterable[int] | None = None, table: pd.DataFrame | None = None) -> pd.DataFrame:
     """The unit's children (each with its sub-tree), ranked: at risk first, then by gap to the target.
 
     A child is at risk when its forecast at the peak start is below 100 % (once the peak has begun: when it
-    is not at 100 %), when it has critical items overdue, or when a required drill is not held. `within`: only these children (the user's scope). Columns: RANK_COLUMNS.
+    is not at 100 %), when it has critical items overdue, or when a required drill is not held. `within`: only
+    these children (the user's scope); `table`: the sub-tree's standing on the day, when already read.
+    Columns: RANK_COLUMNS.
     """
     campaign = session.get(Campaign, campaign_id)
     children = [c for c in session.scalars(select(OrgUnit.id).where(OrgUnit.parent_id == unit_id))
                 if within is None or c in set(within)]
     series = series_by_child(campaign_id, unit_id, start=campaign.starts_on, end=as_of, session=session)
     units = subtree(unit_id, session=session)
-    table = standing(campaign_id, as_of, session=session, unit_ids=units)
+    if table is None:
+        table = standing(campaign_id, as_of, session=session, unit_ids=units)
     paths = dict(session.execute(select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(units))).all())
     gaps = [r for r in required_drills(campaign_id, session=session, as_of=as_of, unit_ids=units)
             if r.state in DRILL_GAPS]

@@ -48,11 +48,11 @@ with c2:
     unit = widgets.select_by_id(state.t("db.unit"), units, key="db_unit", fmt=widgets.unit_label,
                                 default_id=loaders.home_unit_id(who.user_id))
 
-series = dashboard_views.series(campaign.id, unit.id, campaign.starts_on, as_of, key, in_scope)
 now, week_before = dashboard_views.headline(who, campaign.id, unit.id, as_of, key, in_scope)
 dashboard_views.figures(now, week_before)
 dashboard_report.buttons(who, campaign, unit, as_of, key, in_scope)
-dashboard_views.outlook(series, campaign, as_of, state.t("db.chart_title", unit=state.name(unit)), today)
+dashboard_views.outlook(campaign, unit.id, as_of, key, in_scope, state.t("db.chart_title", unit=state.name(unit)),
+                        today)
 subtree = table.loc[table["path"].str.startswith(unit.path), "unit_id"]
 actions = corrective_views.open_actions(campaign.id, subtree, key)
 
@@ -65,9 +65,8 @@ children = table[table["parent_id"] == unit.id]
 if children.empty:
     st.caption(state.t("db.no_children"))
 else:
-    names = {u.id: state.name(u) for u in units}
     st.caption(state.t("dash.ranking"))
-    dashboard_views.ranked(dashboard_views.ranking(who, campaign.id, unit.id, as_of, key, in_scope), names)
+    dashboard_views.ranked(campaign.id, unit.id, as_of, key, in_scope)
     by_id = {u.id: u for u in units}
     # Choosing a sub-unit opens it: the callback runs before the next run draws the unit picker.
     st.selectbox(state.t("db.drill_to"), [None, *children["unit_id"].tolist()], key="db_drill",

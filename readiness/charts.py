@@ -9,6 +9,24 @@ import plotly.graph_objects as go
 
 from readiness.outlook import Forecast
 
+
+class Prebuilt(go.Figure):
+    """A figure this module built, handed on as its spec (`fig.to_dict()`, e.g. kept in a cache): to_dict()
+    returns the spec as it is, neither validated again nor copied, which is most of a chart's cost on a warm
+    page. Only for drawing (st.plotly_chart reads to_dict()); its own traces and layout are empty."""
+
+    def __init__(self, spec: dict) -> None:
+        super().__init__(_validate=False)
+        self._spec = spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+
+def from_spec(spec: dict) -> go.Figure:
+    return Prebuilt(spec)
+
+
 OUTLOOK_LABELS = ("title", "readiness", "target", "forecast", "band", "scope", "peak", "today", "y", "scope_axis")
 
 _EDGE = 0.85  # a line right of this fraction of the x range has its label to its left, so it is not cut

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from checklists.occurrences import counts_before_peak, kind_of
@@ -41,18 +41,30 @@ def standing(campaign_id: int, as_of: date, *, session: Session, unit_ids: Itera
     """One row per obligation of the season that existed at the end of `as_of` (of `unit_ids` only, when
     given), with its state then. Columns: COLUMNS (`due` a date or None; `templates` every template of
     the season that has the item, as a tuple; `before_peak`: it weighs in pre-peak readiness)."""
+    return standing_on(campaign_id, [as_of], session=session, unit_ids=unit_ids)[as_of]
+
+
+def standing_on(campaign_id: int, days: Iterable[date], *, session: Session, unit_ids: Iterable[int] | None = None
+                ) -> dict[date, pd.DataFrame]:
+    """standing() on each of several days from one grouped read of the log (the latest version of each
+    obligation on or before each day, side by side), e.g. today and a week before for the headline's change."""
+    days = sorted(set(days))
     campaign = session.get(Campaign, campaign_id)
-    if campaign is None:
-        return pd.DataFrame(columns=COLUMNS)
+    if campaign is None or not days:
+        return {d: pd.DataFrame(columns=COLUMNS) for d in days}
     ev, ob = ChecklistEvent, Obligation
-    versions = (select(ev.unit_id, ev.item_id, ev.occurrence, func.max(ev.prev_version).label("v"))
-                .where(ev.campaign_id == campaign_id, ev.day <= as_of)
+    latest = days[-1]
+    versions = (select(ev.unit_id, ev.item_id, ev.occurrence,
+                       *(func.max(case((ev.day <= d, ev.prev_version))).label(f"v{i}") if d != latest else
+                         func.max(ev.prev_version).label(f"v{i}") for i, d in enumerate(days)))
+                .where(ev.campaign_id == campaign_id, ev.day <= latest)
                 .group_by(ev.unit_id, ev.item_id, ev.occurrence).subquery())
-    last = aliased(ChecklistEvent, name="last_event")
-    q = (select(ob.unit_id, ob.item_id, TemplateItem.key, ob.occurrence, func.coalesce(last.status_after, "open"),
-                TemplateItem.weight, TemplateItem.criticality, TemplateItem.discipline, TemplateItem.sources,
-                Template.key, TemplateSection.key, TemplateSection.title_zh, TemplateSection.title_en,
-                TemplateItem.due_days_before_peak, CampaignTemplate.anchor_on, ob.due_at, ob.created_on, ob.event_id)
+    lasts = [aliased(ChecklistEvent, name=f"last_event_{i}") for i in range(len(days))]
+    q = (select(ob.unit_id, ob.item_id, TemplateItem.key, ob.occurrence, TemplateItem.weight,
+                TemplateItem.criticality, TemplateItem.discipline, TemplateItem.sources, Template.key,
+                TemplateSection.key, TemplateSection.title_zh, TemplateSection.title_en,
+                TemplateItem.due_days_before_peak, CampaignTemplate.anchor_on, ob.due_at, ob.created_on, ob.event_id,
+                *(func.coalesce(last.status_after, "open") for last in lasts))
          .select_from(ob)
          .join(TemplateItem, TemplateItem.id == ob.item_id)
          .join(TemplateSection, TemplateSection.id == TemplateItem.section_id)
@@ -60,11 +72,12 @@ def standing(campaign_id: int, as_of: date, *, session: Session, unit_ids: Itera
          .outerjoin(CampaignTemplate, (CampaignTemplate.template_id == Template.id)
                     & (CampaignTemplate.campaign_id == campaign_id))
          .outerjoin(versions, (versions.c.unit_id == ob.unit_id) & (versions.c.item_id == ob.item_id)
-                    & (versions.c.occurrence == ob.occurrence))
-         .outerjoin(last, (last.campaign_id == campaign_id) & (last.unit_id == ob.unit_id)
-                    & (last.item_id == ob.item_id) & (last.occurrence == ob.occurrence)
-                    & (last.prev_version == versions.c.v))
-         .where(ob.campaign_id == campaign_id, ob.created_on <= as_of))
+                    & (versions.c.occurrence == ob.occurrence)))
+    for i, last in enumerate(lasts):
+        q = q.outerjoin(last, (last.campaign_id == campaign_id) & (last.unit_id == ob.unit_id)
+                        & (last.item_id == ob.item_id) & (last.occurrence == ob.occurrence)
+                        & (last.prev_version == versions.c[f"v{i}"]))
+    q = q.where(ob.campaign_id == campaign_id, ob.created_on <= latest)
     if unit_ids is not None:
         q = q.where(ob.unit_id.in_(sorted(set(unit_ids))))
     having: dict[str, list[str]] = {}
@@ -73,15 +86,22 @@ def standing(campaign_id: int, as_of: date, *, session: Session, unit_ids: Itera
             .join(CampaignTemplate, CampaignTemplate.template_id == Template.id)
             .where(CampaignTemplate.campaign_id == campaign_id).order_by(CampaignTemplate.position)):
         having.setdefault(key, []).append(template_key)
-    rows = []
-    for (unit_id, item_id, item_key, occurrence, status, weight, criticality, discipline, sources, template_key,
-         section_key, section_zh, section_en, days_before, anchor, due_at, created_on, event_id) in session.execute(q):
+    rows, statuses = [], []
+    for (unit_id, item_id, item_key, occurrence, weight, criticality, discipline, sources, template_key,
+         section_key, section_zh, section_en, days_before, anchor, due_at, created_on, event_id, *states
+         ) in session.execute(q):
         one_off = (anchor or campaign.peak_start) - timedelta(days=days_before)
         rows.append((unit_id, item_id, item_key, occurrence, kind_of(occurrence), counts_before_peak(occurrence),
-                     status, weight, criticality, discipline, list(sources or ()), template_key,
+                     None, weight, criticality, discipline, list(sources or ()), template_key,
                      tuple(having.get(item_key, (template_key,))), f"{template_key}/{section_key}", section_zh,
                      section_en, due_day(occurrence, due_at, one_off), created_on, event_id))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        statuses.append(states)
+    base = pd.DataFrame(rows, columns=COLUMNS)
+    out = {}
+    for i, d in enumerate(days):
+        table = base.assign(status=[s[i] for s in statuses])
+        out[d] = table[table["created_on"] <= d].reset_index(drop=True) if d != latest else table
+    return out
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,47 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from checklists.campaigns import CampaignView
+from core.i18n import t
 from org.models import Actor
 from org.queries import UnitView
-from readiness.charts import readiness_heatmap
+from readiness.charts import from_spec, readiness_heatmap
 from ui import dashboard_views, loaders, state, widgets
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=dashboard_views.BY_DIGEST)
+def _heatmap(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], by: str,
+             template: str | None, lang: str) -> tuple[dict, pd.DataFrame] | None:
+    """The heatmap's plotly spec and readiness per template (None: nothing to show), built once per change,
+    day, choice and language."""
+    if by == "section":
+        column, title = "section_key", f"section_{lang}"
+        progress = dashboard_views.cached_progress(campaign_id, unit_id, as_of, key, within,
+                                                   ("row_unit", column, title), template)
+        names = dict(zip(progress[column], progress[title], strict=True))
+    else:
+        column = "discipline"
+        progress = dashboard_views.cached_progress(campaign_id, unit_id, as_of, key, within, ("row_unit", column), None)
+        names = {d: t(f"disc.{d}", lang) for d in progress[column].unique()}
+    if progress.empty:
+        return None
+    units = {u.id: u for u in loaders.all_units(key)}
+    order = list(dict.fromkeys(progress[column]))  # the checklist's own order
+    matrix = progress.pivot(index="row_unit", columns=column, values="readiness").reindex(columns=order)
+    still_open = progress.pivot(index="row_unit", columns=column, values="open_items").reindex(columns=order)
+    labels = {i: getattr(units[i], f"name_{lang}") for i in matrix.index}
+    matrix = matrix.rename(index=labels, columns=names)
+    still_open = still_open.rename(index=labels, columns=names)
+    spec = readiness_heatmap(matrix, x_title="", y_title="", hover_open=still_open,
+                             open_label=t("dash.heat_open", lang)).to_dict()
+    templates = {tp.key: getattr(tp, f"name_{lang}") for tp in loaders.templates_of(campaign_id, key)}
+    per = dashboard_views.cached_progress(campaign_id, unit_id, as_of, key, within, ("templates",), None)
+    per = per.set_index("templates").reindex([k for k in templates if k in set(per["templates"])])
+    per.index = [templates[k] for k in per.index]
+    return spec, per[["readiness", "open_items"]].rename_axis(t("dash.col_template", lang)).reset_index()
 
 
 def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: int, in_scope: set[int]) -> None:
@@ -24,34 +58,18 @@ def show(who: Actor, campaign: CampaignView, unit: UnitView, as_of: date, key: i
         shown = {k: state.name(tp) for k, tp in templates.items()}
         chosen = st.selectbox(state.t("dash.col_template"), list(shown), key=widgets.lang_key("dash_heat_template"),
                               format_func=shown.__getitem__)
-        column, title = "section_key", f"section_{lang}"
-        progress = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope,
-                                            ("row_unit", column, title), chosen)
-        names = dict(zip(progress[column], progress[title], strict=True))
     else:
-        column = "discipline"
-        progress = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope, ("row_unit", column))
-        names = {d: state.t(f"disc.{d}") for d in progress[column].unique()}
-    if progress.empty:
+        chosen = None
+    dashboard_views.may_read(unit.id, in_scope)
+    found = _heatmap(campaign.id, unit.id, as_of, key, frozenset(in_scope), by, chosen, lang)
+    if found is None:
         st.info(state.t("dash.heat_empty"))
         return
-    units = {u.id: u for u in loaders.all_units(key)}
-    order = list(dict.fromkeys(progress[column]))  # the checklist's own order
-    matrix = progress.pivot(index="row_unit", columns=column, values="readiness").reindex(columns=order)
-    still_open = progress.pivot(index="row_unit", columns=column, values="open_items").reindex(columns=order)
-    labels = {i: state.name(units[i]) for i in matrix.index}
-    matrix = matrix.rename(index=labels, columns=names)
-    still_open = still_open.rename(index=labels, columns=names)
-    st.plotly_chart(readiness_heatmap(matrix, x_title="", y_title="", hover_open=still_open,
-                                      open_label=state.t("dash.heat_open")), width="stretch", key="dash_heatmap")
+    spec, per_template = found
+    st.plotly_chart(from_spec(spec), width="stretch", key="dash_heatmap")
 
     st.markdown(f"**{state.t('dash.per_template')}**")
-    per = dashboard_views.progress(who, campaign.id, unit.id, as_of, key, in_scope, ("templates",)).set_index(
-        "templates")
-    per = per.reindex([k for k in templates if k in per.index])
-    per.index = [state.name(templates[k]) for k in per.index]
-    st.dataframe(per[["readiness", "open_items"]].rename_axis(state.t("dash.col_template")).reset_index(),
-                 hide_index=True, width="stretch", column_config={
-                     "readiness": st.column_config.ProgressColumn(state.t("db.col_readiness"), min_value=0,
-                                                                  max_value=1, format="percent"),
-                     "open_items": state.t("dash.heat_open")})
+    st.dataframe(per_template, hide_index=True, width="stretch", column_config={
+        "readiness": st.column_config.ProgressColumn(state.t("db.col_readiness"), min_value=0, max_value=1,
+                                                     format="percent"),
+        "open_items": state.t("dash.heat_open")})

@@ -6,18 +6,21 @@ sees fresh figures after any change, and a past day costs what today costs."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from admin import dashboard
 from checklists.campaigns import CampaignView
 from core.errors import Forbidden
+from core.i18n import t
 from org.models import Actor
-from readiness.charts import readiness_outlook
+from readiness.charts import from_spec, readiness_outlook
 from readiness.directives import directive_progress
-from readiness.outlook import forecast, target_series
+from readiness.outlook import Forecast, forecast, target_series
 from readiness.standing import progress_by, rolled_to_children
 from store.db import snapshot
 from ui import loaders, state
@@ -25,14 +28,16 @@ from ui import loaders, state
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _headline(campaign_id: int, unit_id: int, as_of: date, key: int):
+    tables = _week_standings(campaign_id, unit_id, as_of, key)
     with snapshot(state.engine()) as s:
-        return dashboard.headline_and_week_before(campaign_id, unit_id, as_of, session=s)
+        return dashboard.headline_and_week_before(campaign_id, unit_id, as_of, session=s, tables=tables)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def _ranking(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
+    table = _standing(campaign_id, unit_id, as_of, key)
     with snapshot(state.engine()) as s:
-        return dashboard.child_ranking(campaign_id, unit_id, as_of, session=s)
+        return dashboard.child_ranking(campaign_id, unit_id, as_of, session=s, table=table)
 
 
 def may_read(unit_id: int, readable: set[int]) -> None:
@@ -42,16 +47,16 @@ def may_read(unit_id: int, readable: set[int]) -> None:
         raise Forbidden(action="unit.read", unit=str(unit_id))
 
 
-def series(campaign_id: int, unit_id: int, start: date, end: date, key: int, within: set[int]) -> pd.DataFrame:
-    """Readiness of the unit's sub-tree day by day (loaders' cached series)."""
-    may_read(unit_id, within)
-    return loaders.cached_series(campaign_id, unit_id, start, end, key)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _standing(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
+@st.cache_data(max_entries=16, show_spinner=False)
+def _week_standings(campaign_id: int, unit_id: int, as_of: date, key: int) -> dict[date, pd.DataFrame]:
+    """The sub-tree's standing on the day and a week before, from one read of the log: the headline, the
+    ranking and the views all start from it, so a cold page reads the log once."""
     with snapshot(state.engine()) as s:
-        return dashboard.subtree_standing(campaign_id, unit_id, as_of, session=s)
+        return dashboard.week_standings(campaign_id, unit_id, as_of, session=s)
+
+
+def _standing(campaign_id: int, unit_id: int, as_of: date, key: int) -> pd.DataFrame:
+    return _week_standings(campaign_id, unit_id, as_of, key)[as_of]
 
 
 def standing(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
@@ -62,8 +67,16 @@ def standing(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int
     return table[table["unit_id"].isin(within)]
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _progress(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], columns: tuple[str, ...],
+def ids_digest(ids: frozenset[int]) -> str:
+    """A cache key for a set of unit ids: hashing a thousand ids one by one costs more than the cached call."""
+    return hashlib.blake2b(np.array(sorted(ids), dtype=np.int64).tobytes(), digest_size=16).hexdigest()
+
+
+BY_DIGEST = {frozenset: ids_digest}
+
+
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)
+def cached_progress(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], columns: tuple[str, ...],
               template: str | None) -> pd.DataFrame:
     table = _standing(campaign_id, unit_id, as_of, key)
     table = table[table["unit_id"].isin(within)]
@@ -83,10 +96,10 @@ def progress(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int
     """readiness.standing.progress_by over the sub-tree's standing table (with "row_unit": each unit's rows on
     the child of `unit_id` holding it; `template`: that template's rows only), computed once per change."""
     may_read(unit_id, within)
-    return _progress(campaign_id, unit_id, as_of, key, frozenset(within), columns, template)
+    return cached_progress(campaign_id, unit_id, as_of, key, frozenset(within), columns, template)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)
 def _directives(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int]) -> pd.DataFrame:
     table = _standing(campaign_id, unit_id, as_of, key)
     return directive_progress(table[table["unit_id"].isin(within)], as_of)
@@ -102,13 +115,6 @@ def headline(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int
     """The figures of a unit's sub-tree on a day and a week before, for a user who may read the unit."""
     may_read(unit_id, within)
     return _headline(campaign_id, unit_id, as_of, key)
-
-
-def ranking(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> pd.DataFrame:
-    """The unit's children ranked (dashboard.child_ranking), only those the user may read."""
-    may_read(unit_id, within)
-    table = _ranking(campaign_id, unit_id, as_of, key)
-    return table[table["unit_id"].isin(within)]
 
 
 def _pct(value: float | None) -> str:
@@ -151,19 +157,32 @@ def figures(now: dashboard.Headline, before: dashboard.Headline | None) -> None:
                    delta_color="off", help=state.t("dash.scope_help"))
 
 
-def outlook(series: pd.DataFrame, campaign: CampaignView, as_of: date, title: str, today: date) -> None:
-    """The readiness chart with the campaign's target, the forecast to the peak start and its sentence."""
+@st.cache_data(max_entries=64, show_spinner=False)
+def _outlook(campaign_id: int, unit_id: int, as_of: date, key: int, campaign: CampaignView, labels: dict[str, str]
+             ) -> tuple[dict, Forecast | None]:
+    """The outlook chart's plotly spec and the forecast, built once per change, day and language."""
+    series = loaders.cached_series(campaign_id, unit_id, campaign.starts_on, as_of, key)
     fc = forecast(series, as_of=as_of, peak_start=campaign.peak_start)
     days = pd.date_range(campaign.starts_on, max(campaign.peak_start, as_of) + timedelta(days=7)).date
     target = target_series(days, starts_on=campaign.starts_on, peak_start=campaign.peak_start,
                            shape=campaign.target_shape)
-    labels = {k: state.t(f"outlook.{k}") for k in ("readiness", "target", "forecast", "scope", "peak", "y",
-                                                     "scope_axis")}
-    labels |= {"title": title, "band": state.t("outlook.band", level="80%"),
-               "today": state.t("db.today") if as_of == today else state.t("db.as_of")}
     fig = readiness_outlook(series, peak_start=campaign.peak_start, starts_on=campaign.starts_on, labels=labels,
                             target=target, forecast=fc, as_of=as_of)
-    st.plotly_chart(fig, width="stretch", key="readiness_chart")
+    return fig.to_dict(), fc
+
+
+def outlook(campaign: CampaignView, unit_id: int, as_of: date, key: int, within: set[int], title: str,
+            today: date) -> None:
+    """The readiness chart of the unit's sub-tree with the campaign's target, the forecast to the peak start
+    and its sentence."""
+    may_read(unit_id, within)
+    with state.pinned_lang():
+        labels = {k: state.t(f"outlook.{k}") for k in ("readiness", "target", "forecast", "scope", "peak", "y",
+                                                         "scope_axis")}
+        labels |= {"title": title, "band": state.t("outlook.band", level="80%"),
+                   "today": state.t("db.today") if as_of == today else state.t("db.as_of")}
+    spec, fc = _outlook(campaign.id, unit_id, as_of, key, campaign, labels)
+    st.plotly_chart(from_spec(spec), width="stretch", key="readiness_chart")
     if as_of >= campaign.peak_start:
         st.caption(state.t("outlook.peak_started"))
     elif fc is None:
@@ -173,19 +192,30 @@ def outlook(series: pd.DataFrame, campaign: CampaignView, as_of: date, title: st
                             day=campaign.peak_start.strftime("%m-%d")))
 
 
-def ranked(table: pd.DataFrame, names: dict[int, str]) -> None:
-    """The children, at risk first then by gap to target, with why each is at risk."""
+@st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)
+def _ranked(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], lang: str) -> pd.DataFrame:
+    """The ranking as shown: only the children the user may read, named, with why each is at risk."""
+    table = _ranking(campaign_id, unit_id, as_of, key)
+    table = table[table["unit_id"].isin(within)]
+    names = {u.id: getattr(u, f"name_{lang}") for u in loaders.all_units(key)}
     reasons = {"risk_forecast": "dash.risk_forecast", "risk_critical": "dash.risk_critical",
                "risk_drills": "dash.risk_drills"}
-    sep = "、" if state.lang() == "zh" else ", "
+    sep = "、" if lang == "zh" else ", "
     shown = table.assign(
         unit=table["unit_id"].map(names),
-        why=table.apply(lambda r: sep.join(state.t(v) for k, v in reasons.items() if r[k]) or "—", axis=1),
+        why=table.apply(lambda r: sep.join(t(v, lang) for k, v in reasons.items() if r[k]) or "—", axis=1),
         forecast=table.apply(lambda r: "—" if pd.isna(r["forecast_mid"]) else
                              f"{r['forecast_low']:.0%}–{r['forecast_high']:.0%}", axis=1),
     )
+    return shown[["unit", "readiness", "gap", "forecast", "critical_overdue", "drills_missing", "why"]]
+
+
+def ranked(campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int]) -> None:
+    """The unit's children (dashboard.child_ranking) the user may read, at risk first then by gap to target,
+    with why each is at risk."""
+    may_read(unit_id, within)
     st.dataframe(
-        shown[["unit", "readiness", "gap", "forecast", "critical_overdue", "drills_missing", "why"]],
+        _ranked(campaign_id, unit_id, as_of, key, frozenset(within), state.lang()),
         hide_index=True, width="stretch",
         column_config={
             "unit": state.t("db.col_unit"),

@@ -80,9 +80,14 @@ def home_unit_id(user_id: int) -> int | None:
 
 
 def scope(actor: Actor, action: str = "unit.read") -> set[int]:
-    """The ids of the units on which the user may take `action` now (the pickers offer only these)."""
-    with snapshot(state.engine()) as s:
-        return authz.scope_unit_ids(actor, action, session=s)
+    """The ids of the units on which the user may take `action` now (the pickers offer only these): read
+    once per run (the navigation and the page ask alike), never carried over to the next run."""
+    memo = state.run_memo()
+    key = ("scope", actor.user_id, action)
+    if key not in memo:
+        with snapshot(state.engine()) as s:
+            memo[key] = frozenset(authz.scope_unit_ids(actor, action, session=s))
+    return set(memo[key])
 
 
 def actions_on(actor: Actor, unit_id: int) -> frozenset[str]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import date, datetime
 
@@ -43,7 +45,24 @@ def engine():
     return make_engine()
 
 
+_pinned = threading.local()  # the language pinned for a loop (pinned_lang), per script thread
+
+
+@contextmanager
+def pinned_lang() -> Iterator[str]:
+    """Within the block, lang() answers without reading session state: for loops that name a thousand
+    units (each session-state read costs tens of microseconds). Nothing may change the language inside."""
+    _pinned.lang = current = lang()
+    try:
+        yield current
+    finally:
+        _pinned.lang = None
+
+
 def lang() -> str:
+    pinned = getattr(_pinned, "lang", None)
+    if pinned is not None:
+        return pinned
     if LANG not in st.session_state:
         st.session_state[LANG] = get_settings().default_language
     return st.session_state[LANG]
@@ -97,6 +116,22 @@ def resolve_actor() -> Actor | None:
         return _sso_sign_in(now)
     _remember(check)
     return check.actor
+
+
+def run_memo() -> dict:
+    """A dict that lives for this run of the script (a page's run or a fragment's rerun) and no longer: for
+    what must be read afresh on every run but need not be read twice in one (the user's rights).
+
+    Streamlit gives each run's context a new cursor map (ScriptRunContext.reset); holding that map marks the
+    memo's run, and a memo found holding another map is from an earlier run and starts again."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return {}
+    held = getattr(ctx, "_peakready_run_memo", None)
+    if held is None or held[0] is not ctx.cursors:
+        held = (ctx.cursors, {})
+        ctx._peakready_run_memo = held
+    return held[1]
 
 
 def fragment_rerun() -> bool:

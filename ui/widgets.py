@@ -59,7 +59,8 @@ def select_by_id(label: str, options: Sequence, *, key: str, default_id: int | N
     widget = lang_key(key)
     if st.session_state.get(widget) not in by_id:
         st.session_state[widget] = current
-    labels = {i: (fmt or state.name)(o) for i, o in by_id.items()}  # fixed now, not at a later call
+    with state.pinned_lang():
+        labels = {i: (fmt or state.name)(o) for i, o in by_id.items()}  # fixed now, not at a later call
     chosen = st.selectbox(label, ids, key=widget, format_func=labels.__getitem__)
     st.session_state[key] = chosen
     return by_id[chosen]

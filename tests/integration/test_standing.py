@@ -10,9 +10,11 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal
 from sqlalchemy import select
 
 from admin.setup import initialize
@@ -22,7 +24,7 @@ from core.clock import local_zone
 from core.errors import InvalidInput, InvalidTransition
 from org.models import Actor
 from readiness.series import unit_readiness
-from readiness.standing import figures, progress_by, standing
+from readiness.standing import figures, progress_by, standing, standing_on
 from store.db import make_engine, snapshot, transaction
 from store.schema import ChecklistEvent
 from tests.conftest import FIXTURE_SEEDS, NOW, World, build_world
@@ -131,6 +133,10 @@ ACTIONS = st.lists(st.tuples(st.sampled_from(["C1", "C1-K1", "C1-K2", "C2"]),
                              st.integers(min_value=0, max_value=12)), min_size=1, max_size=25)
 
 
+def in_order(table: pd.DataFrame) -> pd.DataFrame:
+    return table.sort_values(["unit_id", "item_id", "occurrence"], ignore_index=True)
+
+
 def replay(engine, campaign_id: int, as_of: date) -> dict[tuple[int, int], str]:
     """Every event of the log up to the day, one after another, from scratch: the slow obvious way."""
     state: dict[tuple[int, int], str] = {}
@@ -168,10 +174,14 @@ def test_on_random_histories_the_standing_table_agrees_with_a_replay_and_with_th
         with contextlib.suppress(InvalidInput, InvalidTransition):  # e.g. done twice: refused, nothing written
             world.change(unit, item, action, actor=lead[unit], text="原因" if action in ("na", "note") else "",
                          at=at(start + offset * DAY))
-    for as_of in (start - DAY, start, start + 5 * DAY, start + 12 * DAY):
+    days = (start - DAY, start, start + 5 * DAY, start + 12 * DAY)
+    with snapshot(engine) as s:
+        together = standing_on(world.campaign_id, days, session=s)  # every day from one read of the log
+    for as_of in days:
         with snapshot(engine) as s:
             t = standing(world.campaign_id, as_of, session=s)
             daily = unit_readiness(world.campaign_id, as_of, session=s).set_index("unit_id")
+        assert_frame_equal(in_order(together[as_of]), in_order(t))
         expected = replay(engine, world.campaign_id, as_of)
         got = {(u, i): status for u, i, status in t[["unit_id", "item_id", "status"]].itertuples(index=False)}
         assert {k: v for k, v in got.items() if v != "open"} == {k: v for k, v in expected.items() if v != "open"}
