@@ -666,6 +666,44 @@ def list_events_cmd(campaign: str | None, *, engine) -> None:
              units=",".join(e.unit_codes), done=p.done, applicable=p.total - p.na)
 
 
+@cli.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path), help="The backup file to write "
+              "(a zip; written beside it first and renamed when complete).")
+@click.option("--with-passwords", is_flag=True, help="Include the password hashes (left out by default: restored "
+              "accounts then sign in only after an administrator resets their password).")
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, callback=_command_lang,
+              expose_value=False, help="Language of the messages (as --lang before the command).")
+@_needs_database
+def backup_cmd(out: Path, with_passwords: bool, *, engine) -> None:
+    """Write the whole database as one versioned, checked file: units, users, grants, seasons, the event log,
+    drills, reviews, declarations, evidence files (their bytes too) and the audit log, with the schema
+    revision. Sessions and sign-in throttling are left out. Print one line."""
+    from admin.backup import write_backup
+
+    manifest = write_backup(engine, out, now=utcnow(), with_passwords=with_passwords,
+                            evidence_dir=get_settings().evidence_dir)
+    _say("backup.written", file=out, tables=len(manifest.tables), rows=manifest.rows, files=len(manifest.files),
+         revision=manifest.schema_revision,
+         passwords=t("backup.with_passwords" if with_passwords else "backup.without_passwords", _lang()))
+
+
+@cli.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--lang", "lang", type=click.Choice(LANGUAGES), default=None, is_eager=True, callback=_command_lang,
+              expose_value=False, help="Language of the messages (as --lang before the command).")
+def restore_cmd(file: Path) -> None:
+    """Restore a backup into the configured database, which must be new and empty (it is migrated if it has
+    no schema yet): all or nothing, in one transaction. The file is checked whole first (hashes, format,
+    schema revision); a damaged file, another schema revision or a database holding data is refused and
+    nothing is changed. Print one line."""
+    from admin.backup import check_backup, restore_backup
+
+    manifest = check_backup(file)  # before the database is even opened
+    restored = restore_backup(_engine(), manifest, evidence_dir=get_settings().evidence_dir)
+    _say("backup.restored_locked" if restored.without_password else "backup.restored", file=file,
+         tables=restored.tables, rows=restored.rows, files=restored.files, locked=restored.without_password)
+
+
 @cli.command()
 def coverage() -> None:
     """Print which items and drill types cite each directive; exit 1 if a [C] or [D] one is uncovered.

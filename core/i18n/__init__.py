@@ -11,6 +11,7 @@ from core.i18n import (
     aar,
     admin,
     auth,
+    backup,
     catalogue,
     cli,
     dash_directives,
@@ -52,7 +53,7 @@ STRINGS = _merge(catalogue.STRINGS, cli.STRINGS, auth.STRINGS, units.STRINGS, ad
                  drill_plan.STRINGS, planner_tools.STRINGS, shifts.STRINGS,
                  outlook.STRINGS, dashboard.STRINGS,
                  dash_drills.STRINGS, dash_directives.STRINGS, report.STRINGS,
-                 hazards.STRINGS)
+                 hazards.STRINGS, backup.STRINGS)
 
 
 def t(key: str, lang: str, /, **params: object) -> str:
