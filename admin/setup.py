@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from admin.content_sync import SyncReport, sync_content
 from content.bundle import Content, load_content
-from store.db import migrate, transaction
+from store.db import migrate, migration_lock, transaction
 from store.schema import AppMeta
 
 
@@ -18,12 +18,15 @@ def initialize(engine: Engine, seeds: Path, *, now: datetime) -> tuple[Content, 
     """Migrate the schema to the newest version and load seeds/ (idempotent).
 
     The content is validated completely before anything is written, so a bad
-    file leaves the database exactly as it was.
+    file leaves the database exactly as it was. Both steps run under the migration
+    lock, so several app servers initializing one PostgreSQL database at once take
+    turns: the first migrates and loads, the others find it done.
     """
     content = load_content(seeds)
-    migrate(engine)
-    with transaction(engine) as session:
-        report = sync_content(content, session=session, now=now)
+    with migration_lock(engine):
+        migrate(engine)
+        with transaction(engine) as session:
+            report = sync_content(content, session=session, now=now)
     return content, report
 
 

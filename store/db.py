@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event, exc, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.config import get_settings
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# The PostgreSQL advisory lock that `migrate` (and `admin.setup.initialize` around it) holds: one number
+# for the whole database, "PEAK" in ASCII.
+MIGRATION_LOCK = 0x5045414B
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -50,6 +54,15 @@ def make_engine(url: str | None = None) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def unavailable(err: BaseException) -> bool:
+    """Whether an error means the database cannot be used just now (refused or dropped connections, a
+    locked SQLite file, no free connection in the pool) rather than a fault in the program: the pages say
+    so plainly and try again at the next run."""
+    if isinstance(err, exc.OperationalError | exc.InterfaceError | exc.TimeoutError | exc.DisconnectionError):
+        return True
+    return isinstance(err, exc.DBAPIError) and bool(err.connection_invalidated)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
@@ -128,6 +141,33 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+_held_locks = threading.local()  # the databases whose migration lock this thread holds
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Held while the schema is migrated (and the content loaded): on PostgreSQL a session-level
+    advisory lock on a connection of its own, so that several app servers running `manage.py init` on
+    one database at once take turns instead of racing to create the same tables; the second finds the
+    schema at head and migrates nothing. A process that dies holding it releases it with its connection.
+    Re-entrant within a thread. SQLite (one app server) takes no lock."""
+    key = engine.url.render_as_string(hide_password=True)
+    held: set[str] = _held_locks.__dict__.setdefault("urls", set())
+    if engine.dialect.name != "postgresql" or key in held:
+        yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+
+
 def migrate(engine: Engine) -> None:
-    """Create or upgrade the schema to the newest migration."""
-    command.upgrade(alembic_config(engine), "head")
+    """Create or upgrade the schema to the newest migration (under the migration lock: safe to run from
+    several processes at once)."""
+    with migration_lock(engine):
+        command.upgrade(alembic_config(engine), "head")

@@ -17,14 +17,21 @@ from store.db import make_engine, transaction
 from tests.conftest import NOW, REAL_SEEDS, ROOT
 
 
+def build_demo(url: str) -> None:
+    """Migrate the database at `url`, load the real content and the demo made at NOW (six weeks of the open season)."""
+    engine = make_engine(url)
+    try:
+        initialize(engine, REAL_SEEDS, now=NOW)
+        with transaction(engine) as s:
+            load_demo(s, REAL_SEEDS, now=NOW, weeks=6)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
-    engine = make_engine(f"sqlite:///{path}")
-    initialize(engine, REAL_SEEDS, now=NOW)
-    with transaction(engine) as s:
-        load_demo(s, REAL_SEEDS, now=NOW, weeks=6)
-    engine.dispose()
+    build_demo(f"sqlite:///{path}")
     return path
 
 

@@ -37,6 +37,7 @@ def is_open(name: str, default: bool) -> bool:
 
 
 @st.fragment
+@state.guarded
 def section(campaign_id: int, unit_id: int, section_key: str, show: str, expanded: bool,
             may: frozenset[str], page_rows: list[ChecklistRow]) -> None:
     """One section of the one-off items: its count in the title, its items while it is open."""
@@ -68,6 +69,7 @@ def section(campaign_id: int, unit_id: int, section_key: str, show: str, expande
 
 
 @st.fragment
+@state.guarded
 def season(campaign_id: int, unit_id: int, show: str, may: frozenset[str], page_rows: list[ChecklistRow]) -> None:
     """The recurring checks of the periods begun so far and the events' checks."""
     if not state.still_signed_in():
@@ -79,6 +81,7 @@ def season(campaign_id: int, unit_id: int, show: str, may: frozenset[str], page_
 
 
 @st.fragment
+@state.guarded
 def item(campaign_id: int, unit_id: int, row: ChecklistRow, today: date, may: frozenset[str]) -> None:
     """One item as its own fragment: a tick, a form or a panel of it reruns only this item, drawn as
     it is now. The item stays where it was (done, with its Reopen button) even when the filter would

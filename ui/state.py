@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,8 +22,10 @@ from core.i18n import t as translate
 from org import sessions
 from org import sso as org_sso
 from org.models import Actor
-from store.db import change_counter, make_engine, schema_state, snapshot
+from store.db import change_counter, make_engine, schema_state, snapshot, unavailable
 from ui import sso
+
+_LOG = logging.getLogger(__name__)
 
 LANG = "lang"
 ACTOR = "actor"  # the actor of a valid session, refreshed on every run (read it with actor())
@@ -323,13 +327,55 @@ def show_flash() -> None:
 
 
 def run_action(fn: Callable[[], str | None]) -> None:
-    """Call a service; show its success text, or the domain error in the user's language."""
+    """Call a service; show its success text, or the domain error in the user's language, or, when the
+    database cannot be used just now, that nothing was saved (its transaction rolled back whole)."""
     try:
         text = fn()
         if text is not None:  # None: nothing was done and nothing is to be said (the next run tells why)
             flash("success", text)
     except DomainError as err:
         flash("error", error_text(err))
+    except Exception as err:
+        if not unavailable(err):
+            raise
+        _LOG.warning("a change was refused, the database cannot be used: %s", err)
+        flash("error", t("app.db_unavailable_write"))
+
+
+def guarded(fn: Callable) -> Callable:
+    """For fragments, whose own reruns do not pass through app.py's guard: in the page's run, `fn` inside
+    database_guard; in the fragment's own rerun, a database that cannot be used reruns the whole page,
+    whose guard then says so."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        if not fragment_rerun():
+            with database_guard():
+                return fn(*args, **kwargs)
+        try:
+            return fn(*args, **kwargs)
+        except Exception as err:
+            if not unavailable(err):
+                raise
+            st.rerun(scope="app")
+    return run
+
+
+@contextmanager
+def database_guard() -> Iterator[None]:
+    """Around the pages (app.py) and each fragment: when the database cannot be reached or is locked, say
+    so plainly (no trace reaches the user) with a button to try again, and stop the run. Streamlit keeps
+    every widget's state after a stopped run, so what the user typed is there when the database is back
+    and the next run draws the page as usual."""
+    try:
+        yield
+    except Exception as err:
+        if not unavailable(err):
+            raise
+        _LOG.warning("a page could not read the database: %s", err)
+        st.error(t("app.db_unavailable"), icon=":material/cloud_off:")
+        st.button(t("app.db_retry"), key="db_retry", icon=":material/refresh:")
+        st.session_state.pop(DB_READY, None)  # look at the schema again once it is back
+        st.stop()
 
 
 def error_text(err: DomainError) -> str:

@@ -9,6 +9,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.language": {"zh": "语言 / Language", "en": "Language / 语言"},
     "app.signed_in_as": {"zh": "当前用户：{name}", "en": "Signed in as {name}"},
     "app.sign_out": {"zh": "退出登录", "en": "Sign out"},
+    "app.db_unavailable": {"zh": "暂时连不上数据库（可能正在维护或被占用）。您已填写的内容仍保留在页面上，请稍候再试。",
+                           "en": "The database cannot be reached just now (it may be under maintenance or busy). "
+                                 "What you have entered is kept on the page; please try again shortly."},
+    "app.db_unavailable_write": {"zh": "数据库暂时无法写入，本次操作未保存，也没有改动任何记录。您填写的内容仍在，请稍候重试。",
+                                 "en": "The database cannot take changes just now: nothing was saved and nothing "
+                                       "was changed. What you entered is still here; please try again shortly."},
+    "app.db_retry": {"zh": "重试", "en": "Try again"},
     "page.login": {"zh": "登录", "en": "Sign in"},
     "page.checklist": {"zh": "我的检查表", "en": "My checklist"},
     "page.dashboard": {"zh": "准备度趋势", "en": "Readiness over time"},

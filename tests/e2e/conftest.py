@@ -10,10 +10,11 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import NOW, ROOT, require
 
@@ -31,18 +32,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def server(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
-    """The real app served on localhost from a private copy of the demo database (a test marked
-    `@pytest.mark.clock("2027-05-20T09:00")` starts the app's clock then instead)."""
-    db = tmp_path / "e2e.db"
-    shutil.copy(demo_db_template, db)
+@contextmanager
+def streamlit_server(database_url: str, log_path: Path, *, clock: str | None = None) -> Iterator[str]:
+    """`streamlit run serve.py` on a free localhost port against the database, its clock started at `clock`
+    (default: when the demo data was made); yields its URL once /_stcore/health answers, stops it after."""
     port = free_port()
-    # The app's clock starts when the demo data was made, whatever day the tests run.
-    marker = request.node.get_closest_marker("clock")
-    env = {**os.environ, "READINESS_DATABASE_URL": f"sqlite:///{db}",
-           "READINESS_NOW": marker.args[0] if marker else NOW.isoformat()}
-    log = (tmp_path / "streamlit.log").open("w")
+    env = {**os.environ, "READINESS_DATABASE_URL": database_url, "READINESS_NOW": clock or NOW.isoformat()}
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
@@ -58,7 +54,7 @@ def server(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureReques
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((tmp_path / "streamlit.log").read_text()) from None
+                    raise RuntimeError(log_path.read_text()) from None
                 time.sleep(0.3)
         yield url
     finally:
@@ -68,6 +64,19 @@ def server(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureReques
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(demo_db_template: Path, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The real app served on localhost from a private copy of the demo database (a test marked
+    `@pytest.mark.clock("2027-05-20T09:00")` starts the app's clock then instead)."""
+    db = tmp_path / "e2e.db"
+    shutil.copy(demo_db_template, db)
+    # The app's clock starts when the demo data was made, whatever day the tests run.
+    marker = request.node.get_closest_marker("clock")
+    with streamlit_server(f"sqlite:///{db}", tmp_path / "streamlit.log",
+                          clock=marker.args[0] if marker else None) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +90,19 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, tmp_path: Path):
+def new_page(browser) -> Page:
+    """A page in a browser context of its own (no cookies), as a desktop user in China sees it."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     pg = context.new_page()
     pg.set_default_timeout(30_000)
+    return pg
+
+
+@pytest.fixture
+def page(browser, tmp_path: Path):
+    pg = new_page(browser)
     yield pg
     if os.environ.get("PEAKREADY_SCREENSHOTS"):
         pg.screenshot(path=str(Path(os.environ["PEAKREADY_SCREENSHOTS"]) / "last.png"), full_page=True)
-    context.close()
+    pg.context.close()
 
