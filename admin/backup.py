@@ -74,7 +74,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from checklists.evidence import stored_path
+from checklists.evidence import stored_path, write_stored
 from core.clock import as_utc
 from core.errors import InvalidInput
 from core.i18n import LANGUAGES, t
@@ -571,7 +571,7 @@ def restore_backup(engine: Engine, manifest: Manifest, *, evidence_dir: Path | N
             _reset_sequences(conn)
         if to_directory:
             for sha256 in sorted(to_directory):
-                _place_file(Path(evidence_dir), sha256, _file_bytes(zf, file, members[sha256]))  # type: ignore[arg-type]
+                write_stored(Path(evidence_dir), sha256, _file_bytes(zf, file, members[sha256]))  # type: ignore[arg-type]
     return Restored(len(manifest.tables), manifest.rows, len(manifest.files), manifest.without_password, migrated)
 
 
@@ -637,22 +637,3 @@ def _reset_sequences(conn: Connection) -> None:
             f'SELECT setval(pg_get_serial_sequence(:table, :column), '
             f'COALESCE((SELECT MAX("{column.name}") FROM "{table.name}"), 0) + 1, false)'),
             {"table": table.name, "column": column.name})
-
-
-def _place_file(directory: Path, sha256: str, data: bytes) -> None:
-    """Put an evidence file into the directory under its SHA-256 (as checklists.evidence names it), written
-    atomically; one already there with the right content is kept."""
-    path = stored_path(directory, sha256)
-    if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == sha256:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".restore-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

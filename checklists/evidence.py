@@ -217,7 +217,7 @@ def attach_evidence(campaign_id: int, unit_id: int, item_id: int, occurrence: st
                            session=session, actor=actor, now=now, text=name, evidence_id=row.id,
                            evidence_sha256=digest)
     if directory:  # last, so a refused attachment writes no file (one whose commit fails is left unused)
-        _write(Path(directory), digest, data)
+        write_stored(Path(directory), digest, data)
     return Attached(result.event_id, row.id)
 
 
@@ -226,7 +226,7 @@ def stored_path(directory: Path, sha256: str) -> Path:
     return directory / sha256[:2] / sha256
 
 
-def _write(directory: Path, digest: str, data: bytes) -> None:
+def write_stored(directory: Path, digest: str, data: bytes) -> None:
     """Write the file atomically (a temporary file in the same folder, then os.replace): a reader on
     another app server never sees half a file. A file already there with the right content is kept."""
     path = stored_path(directory, digest)
