@@ -124,7 +124,7 @@ def read_timeline(data: bytes, *, length_minutes: int | None = None) -> Timeline
     try:
         if xlsx.META_SHEET in computed.sheetnames:
             meta = {xlsx.as_str(v[0]): v[1] if len(v) > 1 else None
-                    for v in computed[xlsx.META_SHEET].iter_rows(max_col=2, values_only=True) if v and v[0]}
+                    for v in xlsx.sheet_rows(computed[xlsx.META_SHEET], max_col=2) if v and v[0]}
             if meta.get("format") != FORMAT:
                 raise InvalidInput("dpt.tl_not_timeline", format=xlsx.as_str(meta.get("format")) or "-")
             if xlsx.as_int(meta.get("format_version")) != FORMAT_VERSION:
@@ -135,7 +135,8 @@ def read_timeline(data: bytes, *, length_minutes: int | None = None) -> Timeline
             [n for n in computed.sheetnames if n != xlsx.META_SHEET][:1]
         if not titles:
             raise InvalidInput("dpt.tl_no_sheet")
-        lines = zip(computed[titles[0]].iter_rows(), typed[titles[0]].iter_rows(), strict=False)
+        lines = zip(xlsx.sheet_rows(computed[titles[0]], values_only=False),
+                    xlsx.sheet_rows(typed[titles[0]], values_only=False), strict=False)
         header, _ = next(lines, ((), ()))
         where = xlsx.columns([c.value for c in header], COLUMN_IDS, lambda cid, lang: t(f"dpt.tl_col.{cid}", lang),
                              LANGUAGES)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from openpyxl import Workbook
+from openpyxl.cell.read_only import EMPTY_CELL
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -50,6 +51,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 1000
 FORMS = ("tabletop", "functional", "full_scale")
 MAX_LOCATION = 500
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # the years a drill of a plan may fall in
 TEMPLATE_ROWS = 200  # rows of an empty plan that offer the drop-down lists
 
 # The columns, in order: (id, width, read back). The id, type name and status are for reference only
@@ -217,7 +219,7 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
         lang = "zh"
         if META_SHEET in wb.sheetnames:
             meta = {str(v[0]).strip(): v[1] if len(v) > 1 else None
-                    for v in wb[META_SHEET].iter_rows(max_col=2, values_only=True) if v and v[0] is not None}
+                    for v in xlsx.sheet_rows(wb[META_SHEET], max_col=2) if v and v[0] is not None}
             if meta.get("format") != FORMAT:
                 raise InvalidInput("dxl.not_a_plan", format=xlsx.as_str(meta.get("format")) or "-")
             if xlsx.as_int(meta.get("format_version")) != FORMAT_VERSION:
@@ -228,7 +230,8 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
         titles = [n for n in wb.sheetnames if n in named] or [n for n in wb.sheetnames if n != META_SHEET][:1]
         if not titles:
             raise InvalidInput("dxl.no_plan_sheet")
-        lines = zip(wb[titles[0]].iter_rows(), typed[titles[0]].iter_rows(), strict=False)
+        lines = zip(xlsx.sheet_rows(wb[titles[0]], values_only=False),
+                    xlsx.sheet_rows(typed[titles[0]], values_only=False), strict=False)
         header, _ = next(lines, ((), ()))
         where = _columns([c.value for c in header])
         missing = [c for c in NEEDED if c not in where]
@@ -237,6 +240,8 @@ def read_drill_plan(data: bytes) -> tuple[PlanRow, ...]:
                                columns=", ".join(t(f"dxl.col.{c}", lang) for c in missing))
         rows: list[PlanRow] = []
         for number, (cells, formulas) in enumerate(lines, start=2):
+            if all(c is EMPTY_CELL for c in cells):  # a row the sheet skips (cheap: there may be a million)
+                continue
             values = {cid: _value(cells[i] if i < len(cells) else None, formulas[i] if i < len(formulas) else None,
                                   text=cid not in _NOT_TEXT)
                       for cid, i in where.items()}
@@ -347,7 +352,7 @@ class _Lookups:
         for name, uid in users:
             folded.setdefault(name.lower(), []).append(uid)
         self.people_folded = {k: v[0] for k, v in folded.items() if len(v) == 1}
-        ids = {i for i in (xlsx.as_int(r.drill_id) for r in rows) if i is not None}
+        ids = {i for i in (xlsx.as_id(r.drill_id) for r in rows) if i is not None}
         self.existing = {d.id: d for d in session.scalars(select(Drill).where(Drill.id.in_(ids)))} if ids else {}
         self.forms = {f: f for f in FORMS} | _FORM_ALIASES
         for f in FORMS:
@@ -363,7 +368,7 @@ def _parse(r: PlanRow, campaign_id: int, look: _Lookups, seen_ids: dict[int, int
     """The row as a draft, or every problem found in it (`seen_ids` None: the id column is ignored)."""
     issues: list[Issue] = []
     if seen_ids is not None and r.drill_id not in (None, ""):
-        drill_id = xlsx.as_int(r.drill_id)
+        drill_id = xlsx.as_id(r.drill_id)
         if drill_id is None:
             issues.append(_error("bad-id", value=xlsx.as_str(r.drill_id)))
         elif drill_id in look.existing:
@@ -390,10 +395,11 @@ def _parse(r: PlanRow, campaign_id: int, look: _Lookups, seen_ids: dict[int, int
     if len(r.location) > MAX_LOCATION:
         issues.append(_error("location-too-long", max=MAX_LOCATION))
     start, end = _moment(r.start), _moment(r.end)
-    if start is None:
-        issues.append(Issue("bad-time", "error", "dxl.err.bad_start", {"value": _shown(r.start)}))
-    if end is None:
-        issues.append(Issue("bad-time", "error", "dxl.err.bad_end", {"value": _shown(r.end)}))
+    for which, moment, typed in (("start", start, r.start), ("end", end, r.end)):
+        if moment is None:
+            far = _typed_moment(typed) is not None  # a time, but not in a year a drill can be planned in
+            issues.append(Issue("bad-time", "error", f"dxl.err.{'far' if far else 'bad'}_{which}",
+                                {"value": _shown(typed), "first": FIRST_YEAR, "last": LAST_YEAR}))
     if start is not None and end is not None and end <= start:
         issues.append(Issue("invalid-time", "error", "drl.invalid_time",
                             {"start": format_local(start), "end": format_local(end)}))
@@ -457,13 +463,24 @@ def _flag(value: object) -> bool | None:
 def _moment(value: object) -> datetime | None:
     """A cell's time as an aware instant: an Excel date-time (local wall-clock time), a serial number,
     or text such as '2027-05-12 09:00' or '2027/5/12 9:00' (local unless it carries an offset).
-    A date alone has no time of day and is not one."""
+    A date alone has no time of day and is not one, nor a time outside the years FIRST_YEAR … LAST_YEAR
+    (a drill is planned in them; at the ends of the calendar a time cannot even be moved to UTC)."""
+    moment = _typed_moment(value)
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=local_zone())
+    return moment
+
+
+def _typed_moment(value: object) -> datetime | None:
+    """The date and time a cell holds, as typed (naive unless the text gives an offset), whatever its year."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         return None
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        if value < 1 or value >= 2958466 or float(value).is_integer():  # a whole number is a date, not a time
+        if not 1 <= value < 2958466 or float(value).is_integer():  # a whole number is a date, not a time
             return None
         moment = from_excel(value)
         if not isinstance(moment, datetime):
@@ -474,8 +491,6 @@ def _moment(value: object) -> datetime | None:
             return None
     else:
         return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=local_zone())
     return moment
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePath
@@ -30,18 +30,21 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin import xlsx
 from content.models import DISCIPLINES, UNIT_KIND_NAMES, UnitSpec
 from core.errors import InvalidInput, problem_in
-from core.fields import CJK
+from core.fields import CJK, NOT_TEXT
 from core.i18n import LANGUAGES, t
 from org.accounts import check_password_policy, create_user
 from org.models import Actor
 from org.people import temporary_password
-from org.units import UNIT_CODE, ImportResult, import_units
+from org.units import MAX_DEPTH, MAX_NAME, UNIT_CODE, ImportResult, import_units
 from store.schema import ROLES, OrgUnit, User
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_CELL = 10_000  # characters in one cell (a name has at most org.units.MAX_NAME)
+SNIFF_CHARS = 2000
 UNIT_COLUMNS = ("code", "parent_code", "name_zh", "name_en", "kind", "function")
 USER_COLUMNS = ("username", "display_name", "password", "roles")
 TABLE_SUFFIXES = (".xlsx", ".csv")
@@ -75,54 +78,80 @@ class RowErrors(InvalidInput):
 
 
 def read_rows(file_name: str, data: bytes) -> list[TableRow]:
-    """The data rows of an .xlsx (first sheet) or .csv file under its header row; blank rows are skipped."""
+    """The data rows of an .xlsx (first sheet) or .csv file under its header row; blank rows are skipped.
+    InvalidInput for a file that is not such a table, or has too many rows, a cell longer than MAX_CELL or
+    a character no text may hold (core.fields.NOT_TEXT: a control character such as NUL)."""
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in TABLE_SUFFIXES:
         raise InvalidInput("error.imp_file_kind", file=file_name)
     if len(data) > MAX_BYTES:
         raise InvalidInput("error.xl_too_big", max_mb=MAX_BYTES // (1024 * 1024))
     lines = _xlsx_lines(file_name, data) if suffix == ".xlsx" else _csv_lines(data)
-    header = [_header(v) for v in next(lines, [])]
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        texts = [_cell(v) for v in values]
-        if not any(texts):
-            continue
-        if len(rows) >= MAX_ROWS:
-            raise InvalidInput("error.xl_too_many_rows", max=MAX_ROWS)
-        rows.append(TableRow(number, {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header) if h}))
+    try:
+        first = next(lines, [])
+        header = [_header(v) for v in first]
+        _check_cells(1, first, [str(i + 1) for i in range(len(first))])
+        rows = []
+        for number, values in enumerate(lines, start=2):
+            if values.count(None) == len(values):  # a row the sheet skips (cheap: there may be a million)
+                continue
+            texts = [_cell(v) for v in values]
+            if not any(texts):
+                continue
+            if len(rows) >= MAX_ROWS:
+                raise InvalidInput("error.xl_too_many_rows", max=MAX_ROWS)
+            _check_cells(number, texts, header)
+            rows.append(TableRow(number, {h: (texts[i] if i < len(texts) else "") for i, h in enumerate(header)
+                                          if h}))
+    finally:
+        lines.close()
     return rows
 
 
-def _xlsx_lines(file_name: str, data: bytes):
+def _check_cells(number: int, texts: list, header: list[str]) -> None:
+    for i, value in enumerate(texts):
+        value = _cell(value)
+        column = (header[i] if i < len(header) else "") or str(i + 1)
+        if len(value) > MAX_CELL:
+            raise InvalidInput("error.imp_cell_too_long", row=number, column=column, max=MAX_CELL)
+        if NOT_TEXT.search(value):
+            raise InvalidInput("error.imp_bad_character", row=number, column=column)
+
+
+def _xlsx_lines(file_name: str, data: bytes) -> Generator[list[object], None, None]:
+    def unreadable(exc: Exception) -> InvalidInput:
+        return InvalidInput("error.imp_not_readable", file=file_name, reason=type(exc).__name__)
+
+    xlsx.check_unpacked(data)
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise InvalidInput("error.imp_not_readable", file=file_name, reason=type(exc).__name__) from exc
-    except Exception as exc:  # openpyxl's own kinds for a damaged or foreign file
-        raise InvalidInput("error.imp_not_readable", file=file_name, reason=type(exc).__name__) from exc
+    except Exception as exc:  # zipfile's, the XML parser's and openpyxl's own kinds for a damaged or foreign file
+        raise unreadable(exc) from exc
     try:
-        lines = [list(v) for v in wb.worksheets[0].iter_rows(values_only=True)] if wb.worksheets else []
+        if wb.worksheets:
+            for values in xlsx.sheet_rows(wb.worksheets[0], refuse=unreadable):
+                yield list(values)
     finally:
         wb.close()
-    return iter(lines)
 
 
-def _csv_lines(data: bytes):
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data.decode("utf-8-sig")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("gb18030", errors="replace")  # what Chinese Excel saves as "CSV"
-    first = text.split("\n", 1)[0]
+def _csv_lines(data: bytes) -> Generator[list[str], None, None]:
+    try:
+        text = data.decode("utf-8-sig")  # with or without a byte-order mark
+    except UnicodeDecodeError:  # what Chinese Excel saves as "CSV" (behind a stray byte-order mark, too)
+        text = data.removeprefix(b"\xef\xbb\xbf").decode("gb18030", errors="replace")
+    # The header line alone tells the delimiter; the sniffer takes quadratic time on a long line.
+    first = text.split("\n", 1)[0][:SNIFF_CHARS]
     try:
         dialect = csv.Sniffer().sniff(first, delimiters=",;\t")
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    return iter(list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        yield from reader
+    except csv.Error as exc:  # a field longer than the csv module's limit (128 KiB), or a malformed line
+        raise InvalidInput("error.imp_csv_unreadable", row=reader.line_num, max=MAX_CELL) from exc
 
 
 def _header(value: object) -> str:
@@ -189,13 +218,23 @@ def unit_groups(rows: list[TableRow], *, session: Session) -> list[tuple[str | N
     for code, parent in parent_of.items():
         if parent and parent not in first and parent not in existing:
             problems.append(RowProblem(good[code][0].number, "imp.err.unknown_parent", {"parent": parent}))
+    depth: dict[str, int] = {}  # levels within the file (a top-level entry: 1)
     for code in parent_of:
-        seen, at = {code}, parent_of[code]
-        while at in parent_of and at not in seen:
+        path, seen, at = [code], {code}, parent_of[code]
+        while at in parent_of and at not in seen and at not in depth:
+            path.append(at)
             seen.add(at)
             at = parent_of[at]
         if at == code:
             problems.append(RowProblem(good[code][0].number, "imp.err.cycle", {"unit": code}))
+        if at in seen:  # a loop (reported for each unit on it)
+            continue
+        below = depth.get(at, 0)
+        for unit in reversed(path):
+            below += 1
+            depth[unit] = below
+        if depth[code] > MAX_DEPTH:
+            problems.append(RowProblem(good[code][0].number, "imp.err.too_deep", {"unit": code, "max": MAX_DEPTH}))
     if problems:
         raise RowErrors(problems)
 
@@ -225,6 +264,8 @@ def _unit_problem(code: str, v: dict[str, str]) -> tuple[str, dict[str, object]]
         return "error.unit_code_format", {"code": code}
     if not CJK.search(v["name_zh"]):
         return "error.unit_name_zh", {}
+    if len(v["name_zh"]) > MAX_NAME or len(v["name_en"]) > MAX_NAME:
+        return "error.unit_name_too_long", {"max": MAX_NAME}
     if v["kind"] not in UNIT_KIND_NAMES:
         return "error.unit_kind", {"kind": v["kind"]}
     if function is not None and function not in DISCIPLINES:

@@ -14,14 +14,12 @@ like a formula also gets Excel's quote prefix, so neither Excel nor LibreOffice 
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -188,29 +186,24 @@ def read_status(data: bytes) -> ParsedWorkbook:
     big, no meta sheet or another format version, missing columns, too many rows)."""
     if len(data) > MAX_BYTES:
         raise InvalidInput("error.xl_too_big", max_mb=MAX_BYTES // (1024 * 1024))
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise InvalidInput("error.xl_not_workbook") from exc
-    except Exception as exc:  # openpyxl raises its own kinds for a damaged or foreign file
-        raise InvalidInput("error.xl_not_workbook") from exc
+    wb = xlsx.open_book(data, data_only=True)
     try:
         if META_SHEET not in wb.sheetnames:
             raise InvalidInput("error.xl_not_ours", sheet=META_SHEET)
         meta = {str(values[0]).strip(): values[1] if len(values) > 1 else None
-                for values in wb[META_SHEET].iter_rows(max_col=2, values_only=True) if values and values[0] is not None}
+                for values in xlsx.sheet_rows(wb[META_SHEET], max_col=2) if values and values[0] is not None}
         if meta.get("format") != FORMAT:
             raise InvalidInput("error.xl_not_ours", sheet=META_SHEET)
         if xlsx.as_int(meta.get("format_version")) != FORMAT_VERSION:
             raise InvalidInput("error.xl_format_version", found=meta.get("format_version"), expected=FORMAT_VERSION)
-        campaign_id = xlsx.as_int(meta.get("campaign_id"))
+        campaign_id = xlsx.as_id(meta.get("campaign_id"))
         if campaign_id is None:
             raise InvalidInput("error.xl_not_ours", sheet=META_SHEET)
         names = [t("xl.sheet", lang) for lang in LANGUAGES]
         sheet = next((wb[n] for n in wb.sheetnames if n in names), None)
         if sheet is None:
             raise InvalidInput("error.xl_not_ours", sheet=" / ".join(names))
-        lines = sheet.iter_rows(values_only=True)
+        lines = xlsx.sheet_rows(sheet)
         header = next(lines, ())
         where = _columns(header)
         missing = [c for c in NEEDED if c not in where]
@@ -220,7 +213,7 @@ def read_status(data: bytes) -> ParsedWorkbook:
                                columns=", ".join(t(f"xl.col.{c}", lang if lang in LANGUAGES else "zh") for c in missing))
         rows: list[SheetRow] = []
         for number, values in enumerate(lines, start=2):
-            if values is None or all(xlsx.blank(v) for v in values):
+            if values is None or values.count(None) == len(values) or all(xlsx.blank(v) for v in values):
                 continue
             if len(rows) >= MAX_ROWS:
                 raise InvalidInput("error.xl_too_many_rows", max=MAX_ROWS)
@@ -375,12 +368,14 @@ def _plan_row(r: SheetRow, base: RowPlan, current: ChecklistRow, may: frozenset[
     if new is None:
         return _error(base, "bad-state", value=r.state or "-")
     base = replace(base, new=new)
-    note = r.note if r.note and r.note != xlsx.as_str(current.note) else ""  # a blank note keeps the note
+    # The texts now as the download wrote them (xlsx.cleaned): a row left as downloaded changes nothing.
+    current_note, current_reason = (xlsx.as_str(xlsx.cleaned(v or "")) for v in (current.note, current.na_reason))
+    note = r.note if r.note and r.note != current_note else ""  # a blank note keeps the note
     reason = r.reason
     if new == "na" and not reason:
         if current.status != "na":
             return _error(base, "na-needs-reason")
-        reason = xlsx.as_str(current.na_reason)  # a blank reason keeps the reason
+        reason = current_reason  # a blank reason keeps the reason
     if len(note) > MAX_TEXT or len(reason) > MAX_TEXT:
         return _error(base, "too-long", max=MAX_TEXT)
     steps: list[Step] = []
@@ -394,7 +389,7 @@ def _plan_row(r: SheetRow, base: RowPlan, current: ChecklistRow, may: frozenset[
             steps.append(Step("done"))
         else:
             steps.append(Step("na", reason))
-    elif new == "na" and reason != xlsx.as_str(current.na_reason):
+    elif new == "na" and reason != current_reason:
         steps += [Step("reopen"), Step("na", reason)]  # N/A cannot follow N/A: a new reason reopens first
         reason_changed = True
     if note:

@@ -1,30 +1,41 @@
 """What every workbook PeakReady writes and reads shares: text cells no spreadsheet evaluates, a bold
-shaded header row, a hidden meta sheet saying what the file is, greyed read-only cells, and lenient
-readers of cell values as people type them."""
+shaded header row, a hidden meta sheet saying what the file is, greyed read-only cells, lenient
+readers of cell values as people type them, and guards for an uploaded file (how much it unpacks to,
+how wide its sheets are read, a sheet damaged inside)."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from core.errors import InvalidInput
+from core.errors import DomainError, InvalidInput
+from core.fields import NOT_TEXT
 
 GREY = PatternFill("solid", start_color="FFE7E6E6", end_color="FFE7E6E6")  # a column only to read
 HEADER = PatternFill("solid", start_color="FFD9E1F2", end_color="FFD9E1F2")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 META_SHEET = "meta"
+MAX_UNPACKED = 100 * 1024 * 1024  # what an uploaded workbook may unpack to (a zip bomb is refused unread)
+MAX_COLUMNS = 64  # an uploaded sheet is read this wide: its header must name its columns within them
+MAX_ID = 2**31 - 1  # the largest id a database row has (an id column is a 32-bit integer)
+
+
+def cleaned(value: str) -> str:
+    """A text as a cell holds it once written and read back: without the characters a workbook cannot
+    hold (core.fields.NOT_TEXT), each line break a plain line feed (XML reads a carriage return as one)."""
+    return NOT_TEXT.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def text(cell, value: str) -> None:
     """Write text that no spreadsheet evaluates: always a string cell (openpyxl would take a text
     starting with '=' for a formula), with the quote prefix when it looks like one, so editing the
-    cell in Excel keeps it text; characters a workbook cannot hold are dropped."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell in Excel keeps it text; `cleaned` first, so the cell reads back as written."""
+    value = cleaned(value)
     cell.value = value
     cell.data_type = "s"
     if value.startswith(FORMULA_START):
@@ -110,10 +121,46 @@ def as_int(content: object) -> int | None:
     return None
 
 
+def as_id(content: object) -> int | None:
+    """A cell's value as a row id (1 … MAX_ID), else None: a larger number names no row, and no database
+    would be asked about it."""
+    number = as_int(content)
+    return number if number is not None and 1 <= number <= MAX_ID else None
+
+
+def check_unpacked(data: bytes) -> None:
+    """Refuse a workbook whose parts unpack to more than MAX_UNPACKED (what its zip directory says; a
+    part that unpacks to more than it says fails its check as it is read). Not a zip: left to the reader."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            size = sum(member.file_size for member in archive.infolist())
+    except Exception:  # not a zip at all: the reader refuses it with its own message
+        return
+    if size > MAX_UNPACKED:
+        raise InvalidInput("error.xl_unpacked_too_big", max_mb=MAX_UNPACKED // (1024 * 1024))
+
+
 def open_book(data: bytes, *, data_only: bool):
     """An uploaded workbook, read only (`data_only`: cached values instead of formulas); anything that is
-    not one — a damaged file, another format — is refused with one clear message."""
+    not one — a damaged file, another format, one unpacking to too much — is refused with one clear message."""
+    check_unpacked(data)
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl and zipfile raise many kinds for a damaged or foreign file
         raise InvalidInput("error.xl_not_workbook") from exc
+
+
+def sheet_rows(ws, *, values_only: bool = True, max_col: int = MAX_COLUMNS,
+               refuse: Callable[[Exception], DomainError] | None = None) -> Iterator[tuple]:
+    """The rows of an uploaded sheet (read only), `max_col` wide whatever width the sheet claims. A read-only
+    sheet is parsed only now, so a sheet damaged inside (its XML cut short, a corrupt part, a value out of
+    range) fails here: refused like a file that is not a workbook (or with `refuse`'s error)."""
+    rows = ws.iter_rows(max_col=max_col, values_only=values_only)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # the XML parser, zipfile, zlib and openpyxl's own conversions
+            raise (refuse(exc) if refuse else InvalidInput("error.xl_not_workbook")) from exc
+        yield row

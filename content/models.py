@@ -192,7 +192,7 @@ class Template(Strict):
     """A checklist template: sections of items, at one version."""
 
     key: str = Field(pattern=KEY_PATTERN, max_length=64)
-    version: StrictInt = Field(ge=1)
+    version: StrictInt = Field(ge=1, le=2**31 - 1)  # a 32-bit integer column
     name_zh: str
     name_en: str
     description_zh: str = ""

@@ -14,16 +14,37 @@ from pydantic import BaseModel, ValidationError
 
 from content.models import Directive, Item, Template
 from core.errors import ContentError
+from core.fields import NOT_TEXT
 
 M = TypeVar("M", bound=BaseModel)
 # A model-level rule's message that starts with one of these names its own place ("item sp-x: …").
 PLACES = ("item ", "section ", "objective ", "drill type ", "rule ", "inject ")
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a mapping that gives a key twice (it would keep the last one unsaid)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                continue  # a merge (<<) may override; a key that is not a scalar fails on its own
+            key = self.construct_object(key_node)
+            if key in seen:
+                raise yaml.constructor.ConstructorError("while constructing a mapping", node.start_mark,
+                                                        f"found the key {key!r} twice", key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> Any:
-    """The parsed YAML of a file; a missing, unreadable, non-UTF-8 or malformed file is a ContentError."""
+    """The parsed YAML of a file; a missing, unreadable, non-UTF-8 or malformed file is a ContentError, and
+    so is one giving a key twice in a mapping, nested too deeply to read, or holding a text with a
+    character no text may hold (core.fields.NOT_TEXT: a control character such as NUL, written as an escape)."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # _Loader is a SafeLoader
+    except RecursionError:
+        raise ContentError(str(path), "-", "nested too deeply to read / 嵌套层次过深，无法读取") from None
     except FileNotFoundError:
         raise ContentError(str(path), "-", "file not found / 文件不存在") from None
     except IsADirectoryError:
@@ -39,6 +60,29 @@ def read_yaml(path: Path) -> Any:
         raise ContentError(str(path), where, f"not valid YAML / YAML 格式错误: {detail}") from None
     except yaml.YAMLError as exc:
         raise ContentError(str(path), "-", f"not valid YAML / YAML 格式错误: {exc}") from None
+    _refuse_bad_text(raw, path)
+    return raw
+
+
+def _refuse_bad_text(raw: Any, path: Path) -> None:
+    """A ContentError naming the first text (key or value) with a character no text may hold, and its place."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(raw, ())]
+    while stack:
+        node, loc = stack.pop()
+        if isinstance(node, dict):
+            for key, value in reversed(list(node.items())):
+                _check_text(key, raw, loc, path)
+                stack.append((value, (*loc, key)))
+        elif isinstance(node, list):
+            stack.extend((value, (*loc, i)) for i, value in reversed(list(enumerate(node))))
+        else:
+            _check_text(node, raw, loc, path)
+
+
+def _check_text(value: Any, raw: Any, loc: tuple[Any, ...], path: Path) -> None:
+    if isinstance(value, str) and NOT_TEXT.search(value):
+        raise ContentError(str(path), _place(raw, loc), "a control character or another character no text may"
+                           " hold (such as \\0) / 含有控制字符等不能出现在文本中的字符（如 \\0）")
 
 
 def _place(raw: Any, loc: tuple[Any, ...]) -> str:

@@ -8,6 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# Characters no text of ours may hold: the control characters other than tab and line breaks, unpaired
+# surrogates and the non-characters U+FFFE / U+FFFF. An Excel workbook (XML 1.0) cannot hold them, and
+# PostgreSQL refuses NUL; an import refuses a text with one, an export drops them.
+NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def chinese_text(value: str) -> str:

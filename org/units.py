@@ -22,6 +22,9 @@ from org.queries import unit_by_code
 from store.schema import OrgUnit
 
 _KEEP = object()  # "keep the parent it has" (a top-level entry of a file imported without --parent)
+# Levels of the tree an import may build (a top-level unit is level 1): a unit's path of ids ("/1/4/17/",
+# org_units.path, 512 characters) has room for this many ids of any size.
+MAX_DEPTH = 32
 
 
 @dataclass(frozen=True)
@@ -72,10 +75,13 @@ def import_units(specs: list[UnitSpec], *, session: Session, parent_code: str | 
     current = {code: code_of.get(u.parent_id) for code, u in units.items()}  # code → parent code, as stored now
 
     entries = list(_walk(specs, top_parent))
+    if any(len(spec.name_zh) > MAX_NAME or len(spec.name_en) > MAX_NAME for spec, _ in entries):
+        raise InvalidInput("error.unit_name_too_long", max=MAX_NAME)
     wanted: dict[str, str | None] = {}  # code → parent code after the import
     for spec, parent in entries:
         wanted[spec.code] = current.get(spec.code) if parent is _KEEP else parent  # type: ignore[assignment]
     _refuse_cycles(wanted, current)
+    _refuse_too_deep(wanted, current, units)
     # The tree never has an active unit below a deactivated one: a created or moved unit needs an active parent.
     for spec, _ in entries:
         parent_code = wanted[spec.code]
@@ -138,6 +144,28 @@ def _refuse_cycles(wanted: dict[str, str | None], current: dict[str, str | None]
         # A sound stored tree has no cycle, so some link in the loop is one the import changes.
         unit = next((c for c in loop if c in wanted and wanted[c] != current.get(c)), loop[0])
         raise InvalidInput("error.unit_cycle", unit=unit, parent=parent_after(unit))
+
+
+def _refuse_too_deep(wanted: dict[str, str | None], current: dict[str, str | None],
+                     units: dict[str, OrgUnit]) -> None:
+    """Refuse an import that would put a unit (one it creates or moves, or one below a moved unit) more than
+    MAX_DEPTH levels down, naming the first such unit; a tree stored deeper before is left as it is."""
+    def parent_after(code: str) -> str | None:
+        return wanted[code] if code in wanted else current.get(code)
+
+    levels: dict[str, int] = {}
+    for start in [*wanted, *current]:  # cycles are refused already: every walk ends at the top
+        path, code = [], start
+        while code is not None and code not in levels:
+            path.append(code)
+            code = parent_after(code)
+        level = levels[code] if code is not None else 0
+        for unit in reversed(path):
+            level += 1
+            levels[unit] = level
+    for code in [*wanted, *current]:
+        if levels[code] > MAX_DEPTH and (code not in units or levels[code] > units[code].depth + 1):
+            raise InvalidInput("error.unit_too_deep", unit=code, max=MAX_DEPTH)
 
 
 def _move_subtree(unit: OrgUnit, parent: OrgUnit | None, *, session: Session) -> None:

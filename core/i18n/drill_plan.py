@@ -61,6 +61,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "结束时间“{value}”无法识别（应为日期和时间，如 2027-05-12 12:00）",
         "en": "The end “{value}” is not a date and time (e.g. 2027-05-12 12:00)",
     },
+    "dxl.err.far_start": {
+        "zh": "开始时间“{value}”不在可安排的年份内（{first}–{last} 年）",
+        "en": "The start “{value}” is outside the years a drill can be planned in ({first}–{last})",
+    },
+    "dxl.err.far_end": {
+        "zh": "结束时间“{value}”不在可安排的年份内（{first}–{last} 年）",
+        "en": "The end “{value}” is outside the years a drill can be planned in ({first}–{last})",
+    },
     "dxl.err.unknown_unit": {"zh": "没有这个单位代码，或该单位已停用：{unit}", "en": "No active unit has the code {unit}"},
     "dxl.err.unknown_person": {"zh": "没有这个用户名，或该账号已停用：{person}", "en": "No active account has the username {person}"},
     "dxl.err.bad_flag": {"zh": "“不预先通知”应填是或否（收到：{value}）", "en": "“Unannounced” takes yes or no (got {value})"},

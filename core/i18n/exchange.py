@@ -69,6 +69,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "This is not a readable Excel workbook (.xlsx); save an old .xls as .xlsx.",
     },
     "error.xl_too_big": {"zh": "文件过大（最多 {max_mb} MB）。", "en": "The file is too big (at most {max_mb} MB)."},
+    "error.xl_unpacked_too_big": {
+        "zh": "文件解压后超过 {max_mb} MB，可能已损坏，或不是普通的 Excel 工作簿，未读取。",
+        "en": "The file unpacks to more than {max_mb} MB: it is damaged or not an ordinary Excel workbook, "
+        "and was not read.",
+    },
     "error.xl_not_ours": {
         "zh": "该工作簿不是从本系统下载的检查表（缺少 {sheet} 工作表）。",
         "en": "This workbook is not a checklist downloaded from PeakReady (no {sheet} sheet).",
@@ -133,6 +138,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "error.imp_not_readable": {"zh": "无法读取文件 {file}：{reason}", "en": "Cannot read the file {file}: {reason}"},
     "error.imp_missing_columns": {"zh": "文件缺少列：{columns}", "en": "The file lacks columns: {columns}"},
     "error.imp_no_rows": {"zh": "文件中没有数据行。", "en": "The file has no rows."},
+    "error.imp_cell_too_long": {
+        "zh": "第 {row} 行“{column}”列的内容过长（每格最多 {max} 个字符），未导入任何内容。",
+        "en": "Row {row}, column “{column}” holds too much text (at most {max} characters a cell); nothing was "
+        "imported.",
+    },
+    "error.imp_csv_unreadable": {
+        "zh": "CSV 文件第 {row} 行附近无法读取：某个单元格过长（每格最多 {max} 个字符）或引号不成对；未导入任何内容。",
+        "en": "The CSV file cannot be read near line {row}: a cell is too long (at most {max} characters) or its "
+        "quotes do not pair up; nothing was imported.",
+    },
+    "error.imp_bad_character": {
+        "zh": "第 {row} 行“{column}”列含有不可见的控制字符（如 NUL），请删除后再导入；未导入任何内容。",
+        "en": "Row {row}, column “{column}” holds an invisible control character (such as NUL): remove it and "
+        "import again; nothing was imported.",
+    },
     "imp.err.missing": {"zh": "缺少 {column}", "en": "{column} is missing"},
     "imp.err.duplicate": {"zh": "{value} 与第 {first} 行重复", "en": "{value} is also on row {first}"},
     "imp.err.unknown_parent": {
@@ -141,6 +161,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "imp.err.cycle": {"zh": "单位 {unit} 的上级关系形成了循环", "en": "Unit {unit}'s parents form a loop"},
     "imp.err.invalid": {"zh": "数据无效：{reason}", "en": "Invalid: {reason}"},
+    "imp.err.too_deep": {
+        "zh": "单位 {unit} 在文件中的层级超过 {max} 级",
+        "en": "Unit {unit} sits more than {max} levels down the file's tree",
+    },
     "imp.err.bad_grant": {
         "zh": "角色“{grant}”无效（格式：角色@单位编码 或 角色，以分号分隔）",
         "en": "Role “{grant}” is invalid (write role@UNIT-CODE or role, separated by semicolons)",
