@@ -35,18 +35,23 @@ def demo_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def use_database(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `url` the app's database, with the app's clock at the moment the demo data was made (whatever day
+    the tests run), and start from empty caches."""
+    monkeypatch.setenv("READINESS_DATABASE_URL", url)
+    monkeypatch.setenv("READINESS_NOW", NOW.isoformat())
+    get_settings.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 @pytest.fixture
 def demo_db(demo_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """A private copy of the demo database, configured as the app's database."""
     path = tmp_path / "app.db"
     shutil.copy(demo_db_template, path)
     url = f"sqlite:///{path}"
-    monkeypatch.setenv("READINESS_DATABASE_URL", url)
-    # The app's clock starts when the demo data was made, whatever day the tests run.
-    monkeypatch.setenv("READINESS_NOW", NOW.isoformat())
-    get_settings.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    use_database(url, monkeypatch)
     yield url
     st.cache_resource.clear()
     get_settings.cache_clear()

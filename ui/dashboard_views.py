@@ -76,8 +76,11 @@ BY_DIGEST = {frozenset: ids_digest}
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)
-def cached_progress(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int], columns: tuple[str, ...],
-              template: str | None) -> pd.DataFrame:
+def cached_progress(campaign_id: int, unit_id: int, as_of: date, key: int, within: frozenset[int],
+                    columns: tuple[str, ...], template: str | None) -> pd.DataFrame:
+    """readiness.standing.progress_by over the sub-tree's standing table, of the units in `within` (with
+    "row_unit": each unit's rows on the child of `unit_id` holding it; `template`: that template's rows
+    only), computed once per change. The caller checks the user may read `unit_id` (may_read)."""
     table = _standing(campaign_id, unit_id, as_of, key)
     table = table[table["unit_id"].isin(within)]
     if "row_unit" in columns:
@@ -89,14 +92,6 @@ def cached_progress(campaign_id: int, unit_id: int, as_of: date, key: int, withi
     if columns == ("templates",):
         table = table.explode("templates")
     return progress_by(table, list(columns))
-
-
-def progress(actor: Actor, campaign_id: int, unit_id: int, as_of: date, key: int, within: set[int],
-             columns: tuple[str, ...], template: str | None = None) -> pd.DataFrame:
-    """readiness.standing.progress_by over the sub-tree's standing table (with "row_unit": each unit's rows on
-    the child of `unit_id` holding it; `template`: that template's rows only), computed once per change."""
-    may_read(unit_id, within)
-    return cached_progress(campaign_id, unit_id, as_of, key, frozenset(within), columns, template)
 
 
 @st.cache_data(max_entries=32, show_spinner=False, hash_funcs=BY_DIGEST)

@@ -15,8 +15,8 @@ from streamlit.testing.v1 import AppTest
 from core.config import get_settings
 from store.db import make_engine, snapshot
 from store.schema import ChecklistEvent
-from tests.conftest import NOW, ROOT, _fresh_pg_database
-from tests.demo_fixtures import build_demo, one_off_button, sign_in
+from tests.conftest import ROOT, _fresh_pg_database
+from tests.demo_fixtures import build_demo, one_off_button, sign_in, use_database
 
 UNAVAILABLE = "暂时连不上数据库"
 NOT_SAVED = "本次操作未保存"
@@ -77,11 +77,7 @@ def pg_demo(pg_admin_url: str, monkeypatch: pytest.MonkeyPatch):
     """The demo on a fresh PostgreSQL database, configured as the app's database; its name and the admin URL."""
     url, drop = _fresh_pg_database(pg_admin_url)
     build_demo(url)
-    monkeypatch.setenv("READINESS_DATABASE_URL", url)
-    monkeypatch.setenv("READINESS_NOW", NOW.isoformat())
-    get_settings.cache_clear()
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    use_database(url, monkeypatch)
     yield url
     allow_connections(pg_admin_url, make_url(url).database, allow=True)
     st.cache_resource.clear()
